@@ -1,0 +1,18 @@
+"""orbitdc: design orbital data-center constellations for the most compute per unit of debris risk.
+
+The package is organised as a pipeline, one subpackage per stage::
+
+    spec -> sizing -> orbits / environment -> propagation / screening -> risk
+         -> deploy (Pyomo) -> study (Optuna) -> report
+
+The command-line interface (:mod:`orbitdc.cli`) is a thin layer on top.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("orbitdc")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0"
+
+__all__ = ["__version__"]

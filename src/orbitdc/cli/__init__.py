@@ -1,0 +1,39 @@
+"""Command-line interface: a thin layer over the library.
+
+Every user error (:class:`orbitdc.errors.OrbitdcError`) is printed as ``error: <message>`` on
+stderr with exit status 2 and no traceback; click's own usage errors use status 2 as well.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from orbitdc import __version__
+from orbitdc.cli._common import OrbitdcGroup
+from orbitdc.cli.size import size
+from orbitdc.cli.validate import validate
+
+
+@click.group(cls=OrbitdcGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="orbitdc")
+def cli() -> None:
+    """orbitdc: design orbital data-center constellations.
+
+    Which shells (altitude, inclination), which satellite sizes and which launch schedule
+    give the most compute per unit of debris risk? Start with:
+
+    \b
+      orbitdc validate studies/baseline.toml
+      orbitdc size --power-kw 100 --altitude-km 550 --inclination dawn-dusk
+    """
+
+
+cli.add_command(validate)
+cli.add_command(size)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    sys.exit(cli.main(prog_name="orbitdc", standalone_mode=True))

@@ -1,0 +1,94 @@
+"""Shared CLI pieces: the error-handling group, parameter types, output helpers."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from orbitdc.errors import InputError, OrbitdcError
+from orbitdc.orbits.inclination import InclinationFamily
+
+
+class OrbitdcGroup(click.Group):
+    """A click group that turns :class:`OrbitdcError` into one clean message and exit 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OrbitdcError as exc:
+            for line in str(exc).splitlines() or [type(exc).__name__]:
+                click.echo(f"error: {line}", err=True)
+            ctx.exit(2)
+
+
+class InclinationType(click.ParamType):
+    """``sso``, ``dawn-dusk``, ``sso-HH.H`` or degrees."""
+
+    name = "sso|dawn-dusk|DEG"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> InclinationFamily:
+        if isinstance(value, InclinationFamily):
+            return value
+        try:
+            return InclinationFamily.parse(value, "--inclination")
+        except InputError as exc:
+            self.fail(f"{value!r}: {exc.allowed}", param, ctx)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, Mapping):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalars
+        return _jsonable(value.item())
+    return value
+
+
+def echo_json(data: Any) -> None:
+    """Print JSON (non-finite floats as strings, numpy scalars as Python numbers)."""
+    click.echo(json.dumps(_jsonable(data), indent=2))
+
+
+def fmt(value: Any) -> str:
+    """Compact human formatting for table cells."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        if value == 0.0:
+            return "0"
+        if abs(value) >= 1e5 or abs(value) < 1e-3:
+            return f"{value:.3e}"
+        return f"{value:,.4g}" if abs(value) < 1e3 else f"{value:,.0f}"
+    return str(value)
+
+
+def print_table(
+    title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], console: Console | None = None
+) -> None:
+    """Render a table with rich."""
+    table = Table(title=title, title_justify="left")
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*(fmt(v) for v in row))
+    console = console or make_console()
+    console.print(table)
+
+
+def make_console() -> Console:
+    """A console that is not squeezed to 80 columns when output is piped to a file."""
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=200)
+    return console

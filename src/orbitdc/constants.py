@@ -1,0 +1,49 @@
+"""Physical constants used by the analytic models, each with its source.
+
+Engineering assumptions that a user may want to change (cell efficiency, Earth infrared flux,
+launch cost...) are *not* here: they live in the ``models/`` catalogs. This module holds only
+constants of nature and of the reference Earth model.
+
+The SGP4 propagator uses its own WGS-72 constants internally (``sgp4.api.WGS72``); the analytic
+models below use WGS-84 / EGM-96 values. The two differ by < 1e-5 relative, far below every
+other uncertainty in orbitdc.
+
+References
+----------
+.. [1] Vallado, D. A., *Fundamentals of Astrodynamics and Applications*, 4th ed., Microcosm
+   Press, 2013, Appendix D (Table D-1, EGM-08/WGS-84 constants).
+.. [2] NIMA TR8350.2, *Department of Defense World Geodetic System 1984*, 3rd ed., 2000.
+.. [3] CODATA 2018 recommended values (Tiesinga et al., Rev. Mod. Phys. 93, 025010, 2021).
+.. [4] IERS Conventions (2010), Technical Note 36, Table 1.1.
+"""
+
+from __future__ import annotations
+
+import math
+
+#: Earth gravitational parameter GM [km^3/s^2] (WGS-84/EGM-96) [1]_ [2]_.
+MU_EARTH_KM3_S2: float = 398600.4418
+
+#: Earth equatorial radius [km] (WGS-84) [2]_.
+R_EARTH_KM: float = 6378.137
+
+#: Second zonal harmonic J2 [-] (EGM-96, unnormalised) [1]_.
+J2_EARTH: float = 1.08262668e-3
+
+#: Mean obliquity of the ecliptic at J2000 [deg] (IERS 2010) [4]_.
+OBLIQUITY_DEG: float = 23.439279
+
+#: Tropical year [days] (Vallado [1]_, section 3.5), the period of the mean Sun in right ascension.
+TROPICAL_YEAR_DAYS: float = 365.2421897
+
+#: Mean motion of the Sun in right ascension [rad/s]: the nodal rate of a sun-synchronous orbit.
+SUN_MEAN_MOTION_RAD_S: float = 2.0 * math.pi / (TROPICAL_YEAR_DAYS * 86400.0)
+
+#: Stefan-Boltzmann constant [W/(m^2 K^4)] (CODATA 2018, exact) [3]_.
+STEFAN_BOLTZMANN_W_M2_K4: float = 5.670374419e-8
+
+#: Standard gravity [m/s^2], used in the rocket equation (CODATA, exact) [3]_.
+G0_M_S2: float = 9.80665
+
+#: Seconds in a Julian year [s].
+SECONDS_PER_YEAR: float = 365.25 * 86400.0

@@ -1,0 +1,1 @@
+"""Orbit geometry: circular-orbit relations, inclination families, eclipses, Walker shells."""

@@ -1,0 +1,82 @@
+"""The command-line interface: output, exit statuses, files written (or not)."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from click.testing import CliRunner
+
+from orbitdc.cli import cli
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_help_explains_commands():
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in ("validate", "size"):
+        assert command in result.output
+
+
+def test_validate_baseline(baseline_path):
+    result = run("validate", str(baseline_path))
+    assert result.exit_code == 0
+    assert "valid" in result.output and "candidate shells" in result.output
+
+
+def test_validate_bad_file_exits_2_without_traceback(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[study]\nname = "b"\n[[classes]]\nname="a"\npower_kw=-5\n')
+    result = run("validate", str(bad))
+    assert result.exit_code == 2
+    assert "error: " in result.output and "classes[0].power_kw = -5: must be > 0" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_size_json_keys_carry_units():
+    result = run("size", "--power-kw", "100", "--altitude-km", "550", "--inclination", "sso",
+                 "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    for key in ("array_area_m2", "radiator_area_m2", "total_mass_kg", "cross_section_m2",
+                "eclipse_fraction", "compute_pflops", "ballistic_coefficient_kg_m2"):
+        assert key in data
+    assert data["inclination_deg"] > 97.0
+
+
+def test_size_table_output():
+    result = run("size", "--power-kw", "1000", "--altitude-km", "700", "--inclination", "53")
+    assert result.exit_code == 0
+    assert "radiator_area_m2" in result.output
+
+
+def test_size_bad_arguments_exit_2():
+    assert run("size", "--power-kw", "-5", "--altitude-km", "550").exit_code == 2
+    assert run("size", "--power-kw", "5", "--altitude-km", "90").exit_code == 2
+    bad_inc = run("size", "--power-kw", "5", "--altitude-km", "550", "--inclination", "polar")
+    assert bad_inc.exit_code == 2 and "polar" in bad_inc.output
+    cold = run("size", "--power-kw", "5", "--altitude-km", "550", "--radiator-temp-k", "160")
+    assert cold.exit_code == 2 and "sink temperature" in cold.output
+    tech = run("size", "--power-kw", "5", "--altitude-km", "550", "--solar-array", "nope")
+    assert tech.exit_code == 2 and "must be one of" in tech.output
+
+
+def test_size_study_writes_table_and_manifest(baseline_path, tmp_path):
+    result = run("size", str(baseline_path), "--results-dir", str(tmp_path))
+    assert result.exit_code == 0
+    rows = list(csv.DictReader((tmp_path / "baseline" / "sizing.csv").open()))
+    assert rows and {"class", "array_area_m2", "total_mass_kg"} <= set(rows[0])
+    manifest = json.loads((tmp_path / "baseline" / "manifest.json").read_text())
+    assert len(manifest["study_sha256"]) == 64
+
+
+def test_bad_study_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[study]\nname = 'b'\nunknown = 1\n")
+    out = tmp_path / "out"
+    result = run("size", str(bad), "--results-dir", str(out))
+    assert result.exit_code == 2
+    assert not out.exists()
