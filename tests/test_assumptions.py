@@ -44,3 +44,9 @@ def test_non_numeric_and_duplicates_are_rejected(tmp_path):
 def test_unknown_technology_lists_choices():
     with pytest.raises(InputError, match="must be one of: triple_junction_gaas"):
         load_catalog("solar_arrays").require_technology("perovskite")
+
+
+def test_no_placeholder_sources_remain():
+    for e in all_entries():
+        assert "PROVISIONAL" not in e.source.upper(), (e.catalog, e.technology, e.parameter)
+        assert "TODO" not in e.source.upper()

@@ -99,7 +99,7 @@ def _loads_w(
     compute_w: float, tech: SatelliteTechnology, cop: float
 ) -> tuple[float, float, float, float]:
     """Bus, coolant-pump and heat-pump power, and their total with the compute load [W]."""
-    bus = tech.bus.bus_power_fraction * compute_w + tech.bus.link_power_w
+    bus = tech.bus.bus_power_w + tech.bus.link_power_w
     pumps = tech.bus.thermal_control_power_fraction * (compute_w + bus)
     source_heat = compute_w + bus + pumps
     heat_pump = 0.0 if math.isinf(cop) else source_heat / cop

@@ -80,7 +80,7 @@ class BusTech(_FromCatalog):
     """Bus, power-regulation and geometry assumptions (``models/bus.csv``)."""
 
     name: str
-    bus_power_fraction: float  #: [-] housekeeping power per unit compute power
+    bus_power_w: float  #: [W] housekeeping: attitude control, avionics, TT&C
     link_power_w: float  #: [W] optical inter-satellite and ground links
     thermal_control_power_fraction: float  #: [-] pump power per unit heat load
     daylight_path_efficiency: float  #: [-] SMAD X_d

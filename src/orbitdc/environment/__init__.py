@@ -1,0 +1,1 @@
+"""The orbital environment: object catalogs, atmosphere, orbital decay and the debris background."""
