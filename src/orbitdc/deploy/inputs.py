@@ -1,0 +1,160 @@
+"""The numbers the deployment model needs: the contract between the physics and the MILP.
+
+The sizing, risk and launch models reduce a study (and, in an Optuna trial, one point of the
+design space) to these coefficient tables. The Pyomo model (:mod:`orbitdc.deploy.model`) is built
+once from the *structure* (the sets: shells, classes, years) and takes the *numbers* as mutable
+parameters, so a new trial or a Dinkelbach / epsilon iteration re-solves without rebuilding.
+
+Units are in every field name. "Risk" is whatever metric the study selected (expected
+collisions, avoidance maneuvers or the debris index), always per satellite-year for the per-
+satellite terms, so the model is metric-agnostic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from orbitdc.errors import InputError
+
+
+@dataclass(frozen=True)
+class ShellOption:
+    """A candidate shell.
+
+    Attributes
+    ----------
+    key : str
+        Unique id, e.g. ``"550km-53"``.
+    altitude_km : float [km]
+    inclination : str
+        Inclination family label (``"53"``, ``"dawn-dusk"``).
+    capacity_sats : int
+        Most satellites the shell may hold at the study's minimum separation.
+    intra_risk_per_sat_pair_year : float [risk / (satellite^2 yr)]
+        ``k_s``: the shell's intra-constellation risk in a year is ``k_s N^2`` for ``N``
+        satellites (uncoordinated kinetic-gas rate, or the reduced coordinated rate).
+    payload_kg_per_flight : float [kg]
+        Launcher payload delivered to this shell's altitude and inclination per flight.
+    disposal_compliant : bool
+        Whether a failed satellite decays passively within the 5-year rule from this shell
+        (``False`` means the coefficients already include propulsive disposal).
+    """
+
+    key: str
+    altitude_km: float
+    inclination: str
+    capacity_sats: int
+    intra_risk_per_sat_pair_year: float
+    payload_kg_per_flight: float
+    disposal_compliant: bool = True
+
+
+@dataclass(frozen=True)
+class SizeClassOption:
+    """A satellite size class.
+
+    Attributes
+    ----------
+    name : str
+    power_kw : float [kW]
+    max_per_flight : int
+        Satellites of this class that fit one flight by volume / dispenser slots.
+    design_life_years : int [yr]
+        Satellites retire after this many years and must be replaced to keep compute.
+    """
+
+    name: str
+    power_kw: float
+    max_per_flight: int
+    design_life_years: int
+
+
+@dataclass(frozen=True)
+class SatelliteCoefficients:
+    """Per-satellite numbers for one (shell, class) pair.
+
+    Attributes
+    ----------
+    mass_kg : float [kg]
+        Launch mass, including station-keeping and disposal propellant.
+    cost_usd : float [USD]
+        Manufacturing cost of one satellite.
+    compute_pflops : float [PFLOP/s]
+        Average delivered compute of one satellite in service.
+    risk_per_sat_year : float [risk / (satellite yr)]
+        Background and failure (derelict) terms of the selected metric.
+    """
+
+    mass_kg: float
+    cost_usd: float
+    compute_pflops: float
+    risk_per_sat_year: float
+
+
+@dataclass(frozen=True)
+class DeploymentInputs:
+    """Everything the deployment MILP needs.
+
+    Attributes
+    ----------
+    shells, classes : sequences of options
+    years : sequence of int
+        Calendar years of the horizon, consecutive.
+    coefficients : mapping ``(shell key, class name) -> SatelliteCoefficients``
+        A missing pair means the class is not allowed in that shell.
+    flights_per_year : sequence of float
+        Launch cadence available to the constellation in each year (the ramp).
+    launch_cost_usd_per_flight : float [USD]
+    budget_usd_per_year : sequence of float or None [USD]
+        Spending cap per year (launch + manufacturing), or ``None``.
+    budget_usd_total : float or None [USD]
+    min_shell_spacing_km : float [km]
+        Two used shells must differ in altitude by at least this much.
+    compute_target_pflops : float or None [PFLOP/s]
+        Minimum compute in service in ``target_year``.
+    target_year : int or None
+    risk_cap : float or None [risk]
+        Cap on total risk over the horizon (min-cost objective, or a user constraint).
+    allow_noncompliant_disposal : bool
+        If ``False``, shells with ``disposal_compliant=False`` cannot be used.
+    """
+
+    shells: Sequence[ShellOption]
+    classes: Sequence[SizeClassOption]
+    years: Sequence[int]
+    coefficients: Mapping[tuple[str, str], SatelliteCoefficients]
+    flights_per_year: Sequence[float]
+    launch_cost_usd_per_flight: float
+    budget_usd_per_year: Sequence[float] | None = None
+    budget_usd_total: float | None = None
+    min_shell_spacing_km: float = 0.0
+    compute_target_pflops: float | None = None
+    target_year: int | None = None
+    risk_cap: float | None = None
+    allow_noncompliant_disposal: bool = True
+    metric: str = "debris_index"
+    notes: Mapping[str, str] = field(default_factory=dict)
+
+    def validate(self) -> None:
+        """Check internal consistency; raises :class:`InputError` naming the field."""
+        keys = [s.key for s in self.shells]
+        if len(set(keys)) != len(keys):
+            raise InputError("shells", keys, "shell keys must be unique")
+        names = [c.name for c in self.classes]
+        if len(set(names)) != len(names):
+            raise InputError("classes", names, "class names must be unique")
+        years = list(self.years)
+        if not years or years != list(range(years[0], years[0] + len(years))):
+            raise InputError("years", years, "must be consecutive calendar years")
+        if len(self.flights_per_year) != len(years):
+            raise InputError("flights_per_year", list(self.flights_per_year),
+                             f"must have one value per year ({len(years)})")
+        if self.budget_usd_per_year is not None and len(self.budget_usd_per_year) != len(years):
+            raise InputError("budget_usd_per_year", list(self.budget_usd_per_year),
+                             f"must have one value per year ({len(years)})")
+        if self.target_year is not None and self.target_year not in years:
+            raise InputError("target_year", self.target_year, f"must be in {years[0]}..{years[-1]}")
+        for (s, c) in self.coefficients:
+            if s not in keys or c not in names:
+                raise InputError("coefficients", (s, c), "names an unknown shell or class")
