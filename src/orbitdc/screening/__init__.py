@@ -1,0 +1,1 @@
+"""Conjunction screening and collision probability."""
