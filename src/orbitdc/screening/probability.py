@@ -35,7 +35,10 @@ FloatArray = NDArray[np.float64]
 def pc_isotropic(miss_km: ArrayLike, sigma_km: ArrayLike, hbr_km: ArrayLike) -> FloatArray:
     """Exact collision probability for an isotropic encounter-plane covariance [-].
 
-    ``Pc = F_ncx2((HBR/sigma)^2; k=2, lambda=(d/sigma)^2)`` (Chan [2]_).
+    ``Pc = F_ncx2((HBR/sigma)^2; k=2, lambda=(d/sigma)^2)`` (Chan [2]_). Far in the tail, where
+    the chi-square CDF underflows, the same integral is evaluated in radius,
+    ``Pc = int_0^HBR (rho/sigma^2) exp(-(rho - d)^2 / (2 sigma^2)) i0e(rho d / sigma^2) d rho``
+    with the exponentially scaled Bessel function, which keeps full relative precision.
 
     Parameters
     ----------
@@ -46,10 +49,23 @@ def pc_isotropic(miss_km: ArrayLike, sigma_km: ArrayLike, hbr_km: ArrayLike) -> 
     hbr_km : array_like [km]
         Combined hard-body radius (sum of the two objects' radii).
     """
-    d = np.asarray(miss_km, dtype=float)
-    s = np.asarray(sigma_km, dtype=float)
-    r = np.asarray(hbr_km, dtype=float)
-    return np.asarray(stats.ncx2.cdf((r / s) ** 2, 2.0, (d / s) ** 2), dtype=float)
+    d, s, r = np.broadcast_arrays(
+        np.asarray(miss_km, dtype=float),
+        np.asarray(sigma_km, dtype=float),
+        np.asarray(hbr_km, dtype=float),
+    )
+    out = np.asarray(stats.ncx2.cdf((r / s) ** 2, 2.0, (d / s) ** 2), dtype=float)
+    tail = out < 1e-100
+    if np.any(tail):
+        nodes, weights = special.roots_legendre(64)
+        dt, st_, rt = d[tail][..., None], s[tail][..., None], r[tail][..., None]
+        rho = 0.5 * rt * (nodes + 1.0)
+        f = (rho / st_**2) * np.exp(-((rho - dt) ** 2) / (2.0 * st_**2)) * special.i0e(
+            rho * dt / st_**2
+        )
+        out = out.copy()
+        out[tail] = np.sum(f * weights, axis=-1) * 0.5 * r[tail]
+    return out
 
 
 def pc_small_hbr(miss_km: ArrayLike, sigma_km: ArrayLike, hbr_km: ArrayLike) -> FloatArray:
