@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from orbitdc.cli import cli
@@ -80,3 +81,26 @@ def test_bad_study_writes_nothing(tmp_path):
     result = run("size", str(bad), "--results-dir", str(out))
     assert result.exit_code == 2
     assert not out.exists()
+
+
+def test_risk_json_keys_and_shell_scaling():
+    one = json.loads(run("risk", "--altitude-km", "800", "--inclination", "dawn-dusk",
+                         "--power-kw", "100", "--satellites", "100", "--uncoordinated",
+                         "--json").output)
+    two = json.loads(run("risk", "--altitude-km", "800", "--inclination", "dawn-dusk",
+                         "--power-kw", "100", "--satellites", "200", "--uncoordinated",
+                         "--json").output)
+    per_sat = one["per_satellite"]
+    for key in ("decay_years", "disposal_years", "stationkeeping_dv_m_s_per_year",
+                "collisions_per_sat_year", "maneuvers_per_sat_year", "debris_index_per_sat_year"):
+        assert key in per_sat
+    assert per_sat["compliant_5yr"] is False  # 800 km keeps a 100 kW satellite for decades
+    ratio = two["per_shell"]["intra_collisions_per_year"] / one["per_shell"]["intra_collisions_per_year"]
+    assert ratio == pytest.approx(4.0, rel=1e-9)
+
+
+def test_risk_table_and_bad_arguments():
+    result = run("risk", "--altitude-km", "550")
+    assert result.exit_code == 0 and "maneuvers_per_sat_year" in result.output
+    assert run("risk", "--altitude-km", "100").exit_code == 2
+    assert run("risk", "--altitude-km", "550", "--pc-threshold", "2").exit_code == 2

@@ -117,3 +117,10 @@ def test_study_is_frozen(baseline_path):
     spec = load_study(baseline_path).spec
     with pytest.raises(Exception):
         spec.study.name = "other"  # type: ignore[misc]
+
+
+def test_risk_section_choices(tmp_path):
+    spec = load_study(write(tmp_path, GOOD + '\n[risk]\nmetric = "maneuvers"\n')).spec
+    assert spec.risk.metric == "maneuvers" and spec.risk.coordinated
+    msg = error_of(tmp_path, GOOD + '\n[risk]\nmetric = "fun"\n')
+    assert msg.startswith("x.toml: risk.metric = 'fun': must be one of: 'collisions'")

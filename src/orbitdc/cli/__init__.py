@@ -12,6 +12,7 @@ import click
 
 from orbitdc import __version__
 from orbitdc.cli._common import OrbitdcGroup
+from orbitdc.cli.risk import risk
 from orbitdc.cli.size import size
 from orbitdc.cli.validate import validate
 
@@ -27,11 +28,13 @@ def cli() -> None:
     \b
       orbitdc validate studies/baseline.toml
       orbitdc size --power-kw 100 --altitude-km 550 --inclination dawn-dusk
+      orbitdc risk --altitude-km 550 --inclination 53 --power-kw 100 --satellites 1000
     """
 
 
 cli.add_command(validate)
 cli.add_command(size)
+cli.add_command(risk)
 
 
 def main() -> None:

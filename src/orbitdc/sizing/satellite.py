@@ -81,6 +81,7 @@ class SatelliteDesign:
     array_span_m: float
     radiator_span_m: float
     cross_section_m2: float
+    bus_cross_section_m2: float
     largest_dimension_m: float
     hard_body_radius_m: float
     area_to_mass_m2_kg: float
@@ -321,6 +322,7 @@ def size_satellite(
         array_span_m=geo.array_span_m,
         radiator_span_m=geo.radiator_span_m,
         cross_section_m2=geo.cross_section_m2,
+        bus_cross_section_m2=1.5 * geo.bus_side_m**2,
         largest_dimension_m=geo.largest_dimension_m,
         hard_body_radius_m=geo.largest_dimension_m / 2.0,
         area_to_mass_m2_kg=geo.cross_section_m2 / m_total,

@@ -8,7 +8,7 @@ a violation into one line that names the file, the field path, the value and the
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -98,6 +98,33 @@ class Shells(_Section):
         return [InclinationFamily.parse(v) for v in self.inclinations]
 
 
+class Risk(_Section):
+    """``[risk]``: the debris-risk metric and the assumptions behind it."""
+
+    metric: Literal["collisions", "maneuvers", "debris_index"] = Field(
+        "debris_index", description="Risk metric the optimiser divides compute by."
+    )
+    activity: Literal["low", "moderate", "high"] = Field(
+        "moderate", description="ECSS long-term solar activity level."
+    )
+    atmosphere: Literal["msis", "table", "exponential"] = Field(
+        "msis", description="Atmosphere model for decay and station keeping."
+    )
+    population: Literal["all", "no_starlink", "debris_rb"] = Field(
+        "no_starlink", description="Catalogued background population."
+    )
+    pc_threshold: float | None = Field(
+        None, gt=0.0, lt=1.0, description="Maneuver threshold (default models/operations.csv)."
+    )
+    coordinated: bool = Field(True, description="Shells are phased and kept apart by the operator.")
+    guaranteed_separation_km: float = Field(
+        1.0, ge=0.0, le=100.0, description="Minimum distance kept between members of a shell."
+    )
+    shell_thickness_km: float = Field(
+        2.0, gt=0.0, le=100.0, description="Radial band occupied by a shell."
+    )
+
+
 class Study(_Section):
     """A whole study file."""
 
@@ -105,6 +132,7 @@ class Study(_Section):
     technology: Technology = Technology()
     classes: list[SizeClass] = Field(min_length=1)
     shells: Shells
+    risk: Risk = Risk()
 
     @field_validator("classes")
     @classmethod

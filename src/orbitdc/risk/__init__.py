@@ -1,0 +1,1 @@
+"""Analytic debris risk: flux collision rates, intra-shell rates, breakups, maneuvers, indices."""
