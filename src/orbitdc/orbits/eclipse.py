@@ -16,6 +16,7 @@ References
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -114,6 +115,7 @@ class EclipseStatistics:
     max_abs_beta_deg: float
 
 
+@functools.lru_cache(maxsize=4096)
 def annual_eclipse_statistics(
     altitude_km: float, family: InclinationFamily, *, samples: int = 365, node_samples: int = 144
 ) -> EclipseStatistics:

@@ -76,6 +76,7 @@ class RiskSettings:
     coordinated: bool = True
     min_separation_km: float = 1.0
     screening_radius_km: float = 5.0
+    accumulation_years: float = 10.0
 
     def __post_init__(self) -> None:
         require_choice("activity", self.activity, ("low", "moderate", "high"))
@@ -87,6 +88,7 @@ class RiskSettings:
         require_range("shell_thickness_km", self.shell_thickness_km, gt=0.0, le=100.0)
         require_range("min_separation_km", self.min_separation_km, ge=0.0)
         require_range("screening_radius_km", self.screening_radius_km, gt=0.0)
+        require_range("accumulation_years", self.accumulation_years, gt=0.0)
 
     @classmethod
     def from_catalogs(
@@ -296,8 +298,9 @@ def intra_coefficients(
     * active pairs: ``N (N-1)/2`` pairs meet at the kinetic-gas pair rate (radius ``2 HBR``),
       times the coordination factor of a phased shell;
     * derelicts: a failed satellite stays inside the band of thickness ``dh`` for
-      ``t_in = min(derelict lifetime, dh / decay rate)``, so a shell of ``N`` holds
-      ``N p_fail t_in / L`` derelicts; every active satellite must avoid them (tracked, with the
+      ``t_in = min(derelict lifetime, dh / decay rate, accumulation time)`` (derelicts only pile
+      up over the horizon studied), so a shell of ``N`` holds ``N p_fail t_in / L`` derelicts;
+      every active satellite must avoid them (tracked, with the
       background's position error), at the pair encounter rate within the maneuver distance
       ``d*``, and still collides with the residual fraction.
     """
@@ -321,7 +324,8 @@ def intra_coefficients(
 
     decay_km_yr = float(decay_rate_km_per_year(h, design.ballistic_coefficient_kg_m2,
                                               settings.activity, settings.atmosphere))
-    t_in = min(sat.derelict_years, dh / decay_km_yr if decay_km_yr > 0 else np.inf)
+    t_in = min(sat.derelict_years, settings.accumulation_years,
+               dh / decay_km_yr if decay_km_yr > 0 else np.inf)
     derelicts = sat.failure_probability * t_in / design.design_life_years
     d_star = miss_distance_for_pc_km(settings.pc_threshold, settings.encounter_sigma_km,
                                      radius_km)

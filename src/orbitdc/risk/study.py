@@ -18,4 +18,5 @@ def study_risk_settings(loaded: LoadedStudy) -> RiskSettings:
         coordinated=r.coordinated,
         min_separation_km=r.guaranteed_separation_km,
         shell_thickness_km=r.shell_thickness_km,
+        accumulation_years=float(loaded.spec.deployment.horizon_years),
     )

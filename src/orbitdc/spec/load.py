@@ -146,19 +146,23 @@ def format_validation_error(path: Path, exc: ValidationError, data: dict[str, An
     return "\n".join(lines)
 
 
+#: Study fields that name a catalog technology: (section, field, catalog file stem).
+_CATALOG_FIELDS = (
+    ("technology", "solar_array", "solar_arrays"),
+    ("technology", "radiator", "radiators"),
+    ("technology", "battery", "batteries"),
+    ("technology", "accelerator", "accelerators"),
+    ("technology", "bus", "bus"),
+    ("technology", "environment", "thermal_environment"),
+    ("launch", "vehicle", "launchers"),
+)
+
+
 def _check_catalog_names(spec: Study, directory: Path, path: Path) -> None:
-    tech = spec.technology
-    for field, catalog in (
-        ("solar_array", "solar_arrays"),
-        ("radiator", "radiators"),
-        ("battery", "batteries"),
-        ("accelerator", "accelerators"),
-        ("bus", "bus"),
-        ("environment", "thermal_environment"),
-    ):
+    for section, field, catalog in _CATALOG_FIELDS:
         try:
             load_catalog(catalog, directory).require_technology(
-                getattr(tech, field), f"technology.{field}"
+                getattr(getattr(spec, section), field), f"{section}.{field}"
             )
         except InputError as exc:
             raise StudyFileError(f"{path}: {exc}") from None

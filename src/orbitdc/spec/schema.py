@@ -125,6 +125,71 @@ class Risk(_Section):
     )
 
 
+class Deployment(_Section):
+    """``[deployment]``: horizon, targets, budgets and the optimisation objective."""
+
+    start_year: int = Field(2028, ge=2000, le=2200, description="First year of the horizon.")
+    horizon_years: int = Field(10, ge=1, le=50, description="Years in the horizon.")
+    objective: Literal["ratio", "pareto", "min-cost"] = Field(
+        "ratio", description="Most compute per risk, the compute-risk front, or least cost."
+    )
+    pareto_points: int = Field(8, ge=2, le=200, description="Points on the Pareto front.")
+    pareto_with_cost: bool = Field(False, description="Add cost as a third objective.")
+    compute_target_pflops: float | None = Field(
+        None, gt=0.0, description="Compute in service required in target_year [PFLOP/s]."
+    )
+    target_year: int | None = Field(None, description="Year of the compute target.")
+    budget_usd_total: float | None = Field(None, gt=0.0, description="Total spending cap.")
+    budget_usd_per_year: float | None = Field(None, gt=0.0, description="Yearly spending cap.")
+    risk_cap: float | None = Field(
+        None, gt=0.0, description="Cap on total risk over the horizon (min-cost objective)."
+    )
+    max_sats_per_shell: int = Field(
+        5000, ge=1, le=1_000_000, description="Most satellites one shell may hold."
+    )
+    allow_noncompliant_disposal: bool = Field(
+        True, description="Allow shells that need propulsive disposal (5-year rule)."
+    )
+
+    @model_validator(mode="after")
+    def _target_year_in_horizon(self) -> Deployment:
+        last = self.start_year + self.horizon_years - 1
+        if self.target_year is not None and not self.start_year <= self.target_year <= last:
+            raise ValueError(
+                f"target_year = {self.target_year} must be in {self.start_year}..{last}"
+            )
+        return self
+
+    def years(self) -> list[int]:
+        """Calendar years of the horizon."""
+        return list(range(self.start_year, self.start_year + self.horizon_years))
+
+
+class Launch(_Section):
+    """``[launch]``: vehicle and flight cadence ramp."""
+
+    vehicle: str = Field("starship", description="models/launchers.csv")
+    flights_first_year: float = Field(10.0, ge=0.0, description="Flights in the first year.")
+    flights_growth_per_year: float = Field(10.0, ge=0.0, description="Added flights per year.")
+    flights_max_per_year: float = Field(100.0, gt=0.0, description="Cadence ceiling.")
+
+    def flights_per_year(self, years: int) -> list[float]:
+        """The cadence ramp: first year, growing linearly up to the ceiling."""
+        return [
+            min(self.flights_max_per_year, self.flights_first_year + k * self.flights_growth_per_year)
+            for k in range(years)
+        ]
+
+
+class Solver(_Section):
+    """``[solver]``: HiGHS options."""
+
+    time_limit_s: float = Field(60.0, gt=0.0, le=86_400.0)
+    mip_gap: float = Field(0.005, ge=0.0, le=1.0)
+    threads: int = Field(2, ge=1, le=256)
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+
+
 class Study(_Section):
     """A whole study file."""
 
@@ -133,6 +198,9 @@ class Study(_Section):
     classes: list[SizeClass] = Field(min_length=1)
     shells: Shells
     risk: Risk = Risk()
+    deployment: Deployment = Deployment()
+    launch: Launch = Launch()
+    solver: Solver = Solver()
 
     @field_validator("classes")
     @classmethod

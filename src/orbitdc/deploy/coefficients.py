@@ -1,0 +1,232 @@
+"""Reduce a study (and one point of its design space) to the deployment model's coefficients.
+
+For every candidate shell (altitude x inclination family) and size class, the satellite is
+sized (:mod:`orbitdc.sizing`), its risk assessed (:mod:`orbitdc.risk`) and its launch mass
+completed with station-keeping propellant for its design life and, where passive decay breaks
+the disposal rule, disposal propellant. The shell's intra-shell coefficient is the largest of its
+classes' (a shell mixing classes is scored as if all were the largest, never under-stating).
+
+Shell capacity is the study's ``max_sats_per_shell``, further limited by a packing bound: points
+at least ``d`` apart on a sphere of radius ``r`` cannot exceed the hexagonal density
+``2 / (sqrt(3) d^2)``, so ``N <= 8 pi r^2 / (sqrt(3) d^2)`` (Fejes Toth [1]_). An Optuna trial
+can pass capacities computed by the screening evaluator for its Walker patterns instead.
+
+References
+----------
+.. [1] Fejes Toth, L., *Lagerungen in der Ebene, auf der Kugel und im Raum*, Springer, 1953
+   (densest circle packing in the plane, hexagonal).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+
+from orbitdc.constants import R_EARTH_KM
+from orbitdc.deploy.inputs import (
+    DeploymentInputs,
+    SatelliteCoefficients,
+    ShellOption,
+    SizeClassOption,
+)
+from orbitdc.deploy.launch import LaunchVehicle
+from orbitdc.environment.debris import DebrisEnvironment
+from orbitdc.orbits.inclination import InclinationFamily
+from orbitdc.risk.model import RiskSettings, SatelliteRisk, assess_satellite, intra_coefficients
+from orbitdc.risk.study import study_risk_settings
+from orbitdc.sizing.satellite import SatelliteDesign, size_satellite
+from orbitdc.sizing.study import study_technology
+from orbitdc.sizing.technology import SatelliteTechnology
+from orbitdc.spec.load import LoadedStudy
+
+
+def packing_capacity(altitude_km: float, separation_km: float) -> int:
+    """Upper bound on satellites at least ``separation_km`` apart in a shell [-]."""
+    if separation_km <= 0.0:
+        return 2**31 - 1
+    r = R_EARTH_KM + altitude_km
+    return int(min(2**31 - 1, 8.0 * math.pi * r**2 / (math.sqrt(3.0) * separation_km**2)))
+
+
+def shell_key(altitude_km: float, family: InclinationFamily) -> str:
+    """Stable shell id, e.g. ``"550km-53"`` or ``"650km-dawn-dusk"``."""
+    return f"{altitude_km:g}km-{family.label}"
+
+
+@dataclass(frozen=True)
+class DesignPoint:
+    """The nonconvex choices an Optuna trial makes around the MILP (``None`` = study value).
+
+    Attributes
+    ----------
+    radiator_temp_k : float [K]
+    class_power_kw : mapping class name -> power [kW]
+    solar_array, radiator, accelerator : str
+        Catalog technology names.
+    pc_threshold : float [-]
+        Maneuver threshold.
+    design_life_years : float [yr]
+    capacities : mapping shell key -> satellites
+        From the screening evaluator (Walker patterns meeting the separation).
+    min_separation_km : mapping shell key -> km
+        Guaranteed separation of each shell's pattern (coordination factor).
+    """
+
+    radiator_temp_k: float | None = None
+    class_power_kw: Mapping[str, float] | None = None
+    solar_array: str | None = None
+    radiator: str | None = None
+    accelerator: str | None = None
+    pc_threshold: float | None = None
+    design_life_years: float | None = None
+    capacities: Mapping[str, int] | None = None
+    min_separation_km: Mapping[str, float] | None = None
+
+
+@dataclass
+class CoefficientTable:
+    """Deployment inputs plus the designs and risks behind every coefficient."""
+
+    inputs: DeploymentInputs
+    designs: dict[tuple[str, str], SatelliteDesign] = field(default_factory=dict)
+    risks: dict[tuple[str, str], SatelliteRisk] = field(default_factory=dict)
+
+
+def _technology(loaded: LoadedStudy, point: DesignPoint) -> SatelliteTechnology:
+    base = loaded.spec.technology
+    if point.solar_array is None and point.radiator is None and point.accelerator is None:
+        return study_technology(loaded)
+    return SatelliteTechnology.from_catalogs(
+        solar_array=point.solar_array or base.solar_array,
+        radiator=point.radiator or base.radiator,
+        battery=base.battery,
+        accelerator=point.accelerator or base.accelerator,
+        bus=base.bus,
+        environment=base.environment,
+        directory=loaded.models_dir,
+    )
+
+
+def build_coefficients(
+    loaded: LoadedStudy,
+    point: DesignPoint | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> CoefficientTable:
+    """Size, assess and cost every (shell, class) pair of a study.
+
+    Parameters
+    ----------
+    loaded : LoadedStudy
+    point : DesignPoint, optional
+        Overrides of the study's continuous and categorical choices.
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each pair.
+    """
+    point = point or DesignPoint()
+    spec = loaded.spec
+    tech = _technology(loaded, point)
+    settings: RiskSettings = study_risk_settings(loaded)
+    if point.pc_threshold is not None:
+        settings = replace(settings, pc_threshold=point.pc_threshold)
+    env = DebrisEnvironment.load(directory=loaded.models_dir)
+    vehicle = LaunchVehicle.named(spec.launch.vehicle, loaded.models_dir)
+    life = point.design_life_years or spec.technology.design_life_years
+    radiator_temp = point.radiator_temp_k or spec.technology.radiator_temp_k
+    powers = {c.name: c.power_kw for c in spec.classes}
+    powers.update(point.class_power_kw or {})
+
+    families = spec.shells.families()
+    altitudes = spec.shells.altitudes_km()
+    total = len(families) * len(altitudes) * len(powers)
+    table = CoefficientTable(inputs=None)  # type: ignore[arg-type]
+    shells: list[ShellOption] = []
+    coeffs: dict[tuple[str, str], SatelliteCoefficients] = {}
+    max_mass: dict[str, float] = {}
+    done = 0
+    for family in families:
+        for altitude in altitudes:
+            key = shell_key(altitude, family)
+            shell_settings = settings
+            if point.min_separation_km and key in point.min_separation_km:
+                shell_settings = replace(settings, min_separation_km=point.min_separation_km[key])
+            k_metric = 0.0
+            compliant = True
+            for name, power in powers.items():
+                design = size_satellite(
+                    power, altitude, family, tech,
+                    radiator_temp_k=radiator_temp,
+                    design_life_years=life,
+                    eclipse_load_fraction=spec.technology.eclipse_load_fraction,
+                )
+                risk = assess_satellite(design, shell_settings, env)
+                k_metric = max(k_metric, intra_coefficients(design, risk, shell_settings).metric(
+                    spec.risk.metric))
+                compliant = compliant and risk.compliant_5yr
+                mass = (design.total_mass_kg + risk.disposal_propellant_kg
+                        + risk.stationkeeping_propellant_kg_per_year * life)
+                coeffs[(key, name)] = SatelliteCoefficients(
+                    mass_kg=mass,
+                    cost_usd=design.manufacturing_cost_musd * 1e6,
+                    compute_pflops=design.compute_pflops,
+                    risk_per_sat_year=risk.metric(spec.risk.metric),
+                )
+                max_mass[name] = max(max_mass.get(name, 0.0), mass)
+                table.designs[(key, name)] = design
+                table.risks[(key, name)] = risk
+                done += 1
+                if progress:
+                    progress(done, total)
+            capacity = min(spec.deployment.max_sats_per_shell,
+                           packing_capacity(altitude, shell_settings.min_separation_km))
+            if point.capacities and key in point.capacities:
+                capacity = min(capacity, int(point.capacities[key]))
+            shells.append(ShellOption(
+                key=key,
+                altitude_km=altitude,
+                inclination=family.label,
+                capacity_sats=capacity,
+                intra_risk_per_sat_pair_year=k_metric,
+                payload_kg_per_flight=vehicle.payload_to_kg(
+                    altitude, family.inclination_deg(altitude)),
+                disposal_compliant=compliant,
+            ))
+
+    stowed_density = tech.bus.bus_bulk_density_kg_m3
+    classes = [
+        SizeClassOption(
+            name=name,
+            power_kw=power,
+            max_per_flight=max(1, vehicle.satellites_per_flight(
+                max_mass[name], stowed_density, vehicle.payload_kg)),
+            design_life_years=max(1, round(life)),
+        )
+        for name, power in powers.items()
+    ]
+    dep = spec.deployment
+    years = dep.years()
+    target_year = dep.target_year
+    if dep.compute_target_pflops is not None and target_year is None:
+        target_year = years[-1]
+    table.inputs = DeploymentInputs(
+        shells=shells,
+        classes=classes,
+        years=years,
+        coefficients=coeffs,
+        flights_per_year=spec.launch.flights_per_year(len(years)),
+        launch_cost_usd_per_flight=vehicle.cost_per_flight_usd,
+        budget_usd_per_year=None if dep.budget_usd_per_year is None
+        else [dep.budget_usd_per_year] * len(years),
+        budget_usd_total=dep.budget_usd_total,
+        min_shell_spacing_km=spec.shells.min_separation_km,
+        compute_target_pflops=dep.compute_target_pflops,
+        target_year=target_year,
+        risk_cap=dep.risk_cap,
+        allow_noncompliant_disposal=dep.allow_noncompliant_disposal,
+        metric=spec.risk.metric,
+        notes={"vehicle": vehicle.name, "activity": settings.activity,
+               "pc_threshold": f"{settings.pc_threshold:g}"},
+    )
+    table.inputs.validate()
+    return table
