@@ -12,7 +12,10 @@ import click
 
 from orbitdc import __version__
 from orbitdc.cli._common import OrbitdcGroup
+from orbitdc.cli.optimize import optimize
+from orbitdc.cli.report import report
 from orbitdc.cli.risk import risk
+from orbitdc.cli.run import run, worker
 from orbitdc.cli.size import size
 from orbitdc.cli.validate import validate
 
@@ -26,6 +29,7 @@ def cli() -> None:
     give the most compute per unit of debris risk? Start with:
 
     \b
+      orbitdc run studies/baseline.toml        the whole study, then its report
       orbitdc validate studies/baseline.toml
       orbitdc size --power-kw 100 --altitude-km 550 --inclination dawn-dusk
       orbitdc risk --altitude-km 550 --inclination 53 --power-kw 100 --satellites 1000
@@ -35,6 +39,10 @@ def cli() -> None:
 cli.add_command(validate)
 cli.add_command(size)
 cli.add_command(risk)
+cli.add_command(optimize)
+cli.add_command(run)
+cli.add_command(worker)
+cli.add_command(report)
 
 
 def main() -> None:

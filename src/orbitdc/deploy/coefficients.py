@@ -67,6 +67,11 @@ class DesignPoint:
     pc_threshold : float [-]
         Maneuver threshold.
     design_life_years : float [yr]
+    eclipse_load_fraction : float [-]
+    inclination : str
+        Keep only this inclination family's shells (its label, e.g. ``"53"``).
+    guaranteed_separation_km : float [km]
+        Separation kept inside every coordinated shell.
     capacities : mapping shell key -> satellites
         From the screening evaluator (Walker patterns meeting the separation).
     min_separation_km : mapping shell key -> km
@@ -80,6 +85,9 @@ class DesignPoint:
     accelerator: str | None = None
     pc_threshold: float | None = None
     design_life_years: float | None = None
+    eclipse_load_fraction: float | None = None
+    inclination: str | None = None
+    guaranteed_separation_km: float | None = None
     capacities: Mapping[str, int] | None = None
     min_separation_km: Mapping[str, float] | None = None
 
@@ -130,6 +138,8 @@ def build_coefficients(
     settings: RiskSettings = study_risk_settings(loaded)
     if point.pc_threshold is not None:
         settings = replace(settings, pc_threshold=point.pc_threshold)
+    if point.guaranteed_separation_km is not None:
+        settings = replace(settings, min_separation_km=point.guaranteed_separation_km)
     env = DebrisEnvironment.load(directory=loaded.models_dir)
     vehicle = LaunchVehicle.named(spec.launch.vehicle, loaded.models_dir)
     life = point.design_life_years or spec.technology.design_life_years
@@ -138,6 +148,13 @@ def build_coefficients(
     powers.update(point.class_power_kw or {})
 
     families = spec.shells.families()
+    if point.inclination not in (None, "all"):
+        families = [f for f in families if f.label == point.inclination]
+        if not families:
+            from orbitdc.errors import InputError
+
+            raise InputError("inclination", point.inclination,
+                             "must be one of the study's inclination families")
     altitudes = spec.shells.altitudes_km()
     total = len(families) * len(altitudes) * len(powers)
     table = CoefficientTable(inputs=None)  # type: ignore[arg-type]
@@ -158,7 +175,8 @@ def build_coefficients(
                     power, altitude, family, tech,
                     radiator_temp_k=radiator_temp,
                     design_life_years=life,
-                    eclipse_load_fraction=spec.technology.eclipse_load_fraction,
+                    eclipse_load_fraction=spec.technology.eclipse_load_fraction
+                    if point.eclipse_load_fraction is None else point.eclipse_load_fraction,
                 )
                 risk = assess_satellite(design, shell_settings, env)
                 k_metric = max(k_metric, intra_coefficients(design, risk, shell_settings).metric(

@@ -159,11 +159,17 @@ _CATALOG_FIELDS = (
 
 
 def _check_catalog_names(spec: Study, directory: Path, path: Path) -> None:
+    names = [
+        (getattr(getattr(spec, section), field), f"{section}.{field}", catalog)
+        for section, field, catalog in _CATALOG_FIELDS
+    ]
     for section, field, catalog in _CATALOG_FIELDS:
+        param = spec.search.params.get(field) if section == "technology" else None
+        for k, choice in enumerate(param.choices or [] if param else []):
+            names.append((str(choice), f"search.params.{field}.choices[{k}]", catalog))
+    for value, where, catalog in names:
         try:
-            load_catalog(catalog, directory).require_technology(
-                getattr(getattr(spec, section), field), f"{section}.{field}"
-            )
+            load_catalog(catalog, directory).require_technology(value, where)
         except InputError as exc:
             raise StudyFileError(f"{path}: {exc}") from None
 

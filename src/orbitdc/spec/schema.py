@@ -190,6 +190,114 @@ class Solver(_Section):
     seed: int = Field(0, ge=0, le=2**31 - 1)
 
 
+#: Parameters the design-space search may vary, with their kind and allowed range.
+SEARCH_PARAMETERS: dict[str, tuple[str, float | None, float | None]] = {
+    "radiator_temp_k": ("float", 150.0, 600.0),
+    "pc_threshold": ("float", 0.0, 1.0),
+    "design_life_years": ("int", 1.0, 30.0),
+    "eclipse_load_fraction": ("float", 0.0, 1.0),
+    "guaranteed_separation_km": ("float", 0.0, 100.0),
+    "planes": ("int", 1.0, 10_000.0),
+    "phasing_fraction": ("float", 0.0, 1.0),
+    "solar_array": ("choice", None, None),
+    "radiator": ("choice", None, None),
+    "accelerator": ("choice", None, None),
+    "inclination": ("choice", None, None),
+}
+#: Prefix of per-class power parameters: ``power_kw.<class name>``.
+POWER_PREFIX = "power_kw."
+
+
+class SearchParam(_Section):
+    """One dimension of the search space: a range (``low``/``high``) or ``choices``."""
+
+    low: float | None = None
+    high: float | None = None
+    log: bool = False
+    step: float | None = Field(None, gt=0.0)
+    choices: list[str | float] | None = Field(None, min_length=1)
+
+    @model_validator(mode="after")
+    def _range_or_choices(self) -> SearchParam:
+        if self.choices is not None:
+            if self.low is not None or self.high is not None:
+                raise ValueError("give either choices or low/high, not both")
+            return self
+        if self.low is None or self.high is None:
+            raise ValueError("give low and high (or choices)")
+        if not self.low < self.high:
+            raise ValueError(f"low = {self.low:g} must be < high = {self.high:g}")
+        if self.log and self.low <= 0.0:
+            raise ValueError(f"low = {self.low:g} must be > 0 with log = true")
+        return self
+
+
+class SearchConstraints(_Section):
+    """``[search.constraints]``: feasibility limits on every trial's plan."""
+
+    max_collision_probability_per_sat: float | None = Field(
+        None, gt=0.0, le=1.0, description="Over a satellite's design life."
+    )
+    max_maneuvers_per_sat_year: float | None = Field(None, gt=0.0)
+    require_disposal_compliance: bool = Field(
+        False, description="Every used shell decays passively within the 5-year rule."
+    )
+
+
+class Search(_Section):
+    """``[search]``: the Optuna design-space study around the deployment model."""
+
+    n_trials: int = Field(24, ge=1, le=100_000, description="Completed trials to reach.")
+    sampler: Literal["nsga2", "tpe", "gp", "random", "bruteforce"] = Field(
+        "nsga2", description="bruteforce enumerates small discrete spaces."
+    )
+    population_size: int = Field(8, ge=2, le=1000, description="NSGA-II population.")
+    workers: int = Field(2, ge=1, le=256, description="Local worker processes.")
+    fidelity: Literal["analytic", "sampled", "full"] = Field(
+        "analytic", description="How the evaluator scores shells."
+    )
+    objectives: list[Literal["compute", "risk", "cost"]] = Field(
+        ["compute", "risk", "cost"], min_length=2
+    )
+    milp_objective: Literal["ratio", "min-cost"] = Field(
+        "ratio", description="What each trial's deployment MILP optimises."
+    )
+    screening_hours: float = Field(6.0, gt=0.0, le=240.0, description="Window of sampled/full.")
+    screening_sample: int = Field(
+        4, ge=1, le=10_000, description="Satellites per shell screened at sampled fidelity."
+    )
+    params: dict[str, SearchParam] = Field(default_factory=dict)
+    constraints: SearchConstraints = SearchConstraints()
+
+    @field_validator("objectives")
+    @classmethod
+    def _unique_objectives(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("objectives must not repeat")
+        return value
+
+    @field_validator("params")
+    @classmethod
+    def _known_params(cls, value: dict[str, SearchParam]) -> dict[str, SearchParam]:
+        for name, param in value.items():
+            if name.startswith(POWER_PREFIX):
+                kind, lo, hi = "float", 0.0, MAX_POWER_KW
+            elif name in SEARCH_PARAMETERS:
+                kind, lo, hi = SEARCH_PARAMETERS[name]
+            else:
+                allowed = ", ".join([*SEARCH_PARAMETERS, POWER_PREFIX + "<class>"])
+                raise ValueError(f"unknown parameter {name!r} (allowed: {allowed})")
+            if kind == "choice" and param.choices is None:
+                raise ValueError(f"{name} takes choices = [...]")
+            if kind != "choice" and param.choices is not None:
+                raise ValueError(f"{name} takes low/high, not choices")
+            if kind != "choice" and lo is not None and hi is not None:
+                assert param.low is not None and param.high is not None
+                if param.low < lo or param.high > hi:
+                    raise ValueError(f"{name}: low/high must lie within [{lo:g}, {hi:g}]")
+        return value
+
+
 class Study(_Section):
     """A whole study file."""
 
@@ -201,6 +309,26 @@ class Study(_Section):
     deployment: Deployment = Deployment()
     launch: Launch = Launch()
     solver: Solver = Solver()
+    search: Search = Search()
+
+    @model_validator(mode="after")
+    def _search_refers_to_known_names(self) -> Study:
+        names = {c.name for c in self.classes}
+        labels = {f.label for f in self.shells.families()}
+        for pname, param in self.search.params.items():
+            if pname.startswith(POWER_PREFIX) and pname[len(POWER_PREFIX):] not in names:
+                raise ValueError(
+                    f"search.params.{pname}: no class {pname[len(POWER_PREFIX):]!r} "
+                    f"(classes: {', '.join(sorted(names))})"
+                )
+            if pname == "inclination":
+                bad = [c for c in param.choices or [] if str(c) not in labels | {"all"}]
+                if bad:
+                    raise ValueError(
+                        f"search.params.inclination: {bad} not among the shells' families "
+                        f"({', '.join(sorted(labels))}, or 'all')"
+                    )
+        return self
 
     @field_validator("classes")
     @classmethod

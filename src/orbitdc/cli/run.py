@@ -1,0 +1,131 @@
+"""``orbitdc run`` and ``orbitdc worker``."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import zlib
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from orbitdc.cli._common import make_console
+from orbitdc.results import study_results_dir, write_manifest
+from orbitdc.spec import load_study
+from orbitdc.study.runner import Progress as RunProgress
+from orbitdc.study.runner import RunOptions, run_study, run_worker
+from orbitdc.study.storage import default_storage_url
+
+
+def _eta(seconds: float | None) -> str:
+    if seconds is None:
+        return "--"
+    m, s = divmod(int(seconds), 60)
+    return f"{m}m{s:02d}s"
+
+
+@click.command()
+@click.argument("study", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--storage", default=None,
+              help="Optuna storage URL [default: sqlite:///results/<study>/study.db]; "
+                   "postgresql://... for many machines, journal:PATH for a journal file.")
+@click.option("--workers", type=click.IntRange(1, 256), default=None,
+              help="Local worker processes [default: search.workers].")
+@click.option("--trials", type=click.IntRange(1), default=None,
+              help="Completed trials to reach, counting stored ones [default: search.n_trials].")
+@click.option("--results-dir", type=click.Path(path_type=Path, file_okay=False),
+              default="results", show_default=True)
+@click.option("--no-report", is_flag=True, help="Do not write the report at the end.")
+@click.option("--allow-changed", is_flag=True,
+              help="Continue a stored study although the study file changed since.")
+def run(study: Path, storage: str | None, workers: int | None, trials: int | None,
+        results_dir: Path, no_report: bool, allow_changed: bool) -> None:
+    """Run (or resume) the design-space study of a study file, then write its report.
+
+    Each trial samples the nonconvex parameters of [search.params], sizes the satellites,
+    scores the shells at the study's fidelity, solves the deployment MILP and records compute,
+    risk and cost with the plan behind them. Re-running the same command resumes: completed
+    trials are kept and only the remaining ones run. Ctrl-C stops cleanly.
+
+    \b
+    orbitdc run studies/baseline.toml
+    orbitdc run studies/baseline.toml --storage postgresql://user:pw@db/orbitdc --workers 2
+    """
+    loaded = load_study(study)
+    spec = loaded.spec
+    out = study_results_dir(loaded.name, results_dir)
+    options = RunOptions(
+        storage_url=storage or default_storage_url(out),
+        results_dir=out,
+        n_trials=trials or spec.search.n_trials,
+        workers=workers or spec.search.workers,
+        allow_changed=allow_changed,
+    )
+    write_manifest(out, study_path=loaded.path, sha256=loaded.sha256,
+                   storage=options.storage_url if storage is None else "external")
+    console = make_console()
+    console.print(f"study [bold]{loaded.name}[/bold]: {options.n_trials} trials, "
+                  f"{options.workers} worker(s), sampler {spec.search.sampler}, fidelity "
+                  f"{spec.search.fidelity}; storage {options.storage_url.split('@')[-1]}")
+    columns = (TextColumn("trials"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("left {task.fields[eta]}  {task.fields[best]}"))
+    with Progress(*columns, console=console, disable=not console.is_terminal) as bar:
+        task = bar.add_task("trials", total=options.n_trials, eta="--", best="")
+
+        def show(p: RunProgress) -> None:
+            bar.update(task, completed=p.done, eta=_eta(p.eta_s),
+                       best=f"{p.best}; {p.failed} failed" if p.failed else p.best)
+
+        try:
+            result = run_study(loaded, options, show)
+        except KeyboardInterrupt:
+            bar.stop()
+            console.print("[yellow]interrupted[/yellow]: completed trials are stored; run the "
+                          "same command again to resume.")
+            sys.exit(130)
+    from orbitdc.study.runner import completed
+
+    console.print(f"{completed(result)} trials complete in {options.storage_url.split('@')[-1]}")
+    if not no_report:
+        from orbitdc.report.build import build_report
+
+        files = build_report([out], storage_url=storage)
+        for message in files.messages:
+            console.print(f"[yellow]note:[/yellow] {message}")
+        console.print(f"report: {files.html}\nPareto set: {files.pareto_csv}")
+
+
+@click.command()
+@click.argument("study", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--storage", required=True,
+              help="Storage URL shared by all workers (postgresql://... or a shared file).")
+@click.option("--trials", type=click.IntRange(1), default=None,
+              help="Completed trials the study should reach [default: search.n_trials].")
+@click.option("--max-trials", type=click.IntRange(1), default=None,
+              help="Most trials this worker runs [default: until the study is complete].")
+@click.option("--index", type=click.IntRange(0), default=None,
+              help="Worker index for its sampler seed [default: from host name and pid].")
+@click.option("--results-dir", type=click.Path(path_type=Path, file_okay=False),
+              default="results", show_default=True)
+@click.option("--allow-changed", is_flag=True)
+def worker(study: Path, storage: str, trials: int | None, max_trials: int | None,
+           index: int | None, results_dir: Path, allow_changed: bool) -> None:
+    """Run trials of a shared study: start one per machine (or core) against one storage.
+
+    Every worker reads the same study file and asks the storage for trials until the study
+    holds the target number of completed trials.
+    """
+    loaded = load_study(study)
+    target = trials or loaded.spec.search.n_trials
+    if index is None:
+        index = zlib.crc32(f"{socket.gethostname()}:{os.getpid()}".encode()) % 100_000
+    out = study_results_dir(loaded.name, results_dir)
+    try:
+        run_worker(str(loaded.path), storage, index, max_trials or target, target, str(out),
+                   allow_changed)
+    except KeyboardInterrupt:
+        click.echo("worker interrupted; its running trial is marked failed", err=True)
+        sys.exit(130)
+    click.echo(f"worker {index} done")

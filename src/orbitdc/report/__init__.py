@@ -1,0 +1,1 @@
+"""Pareto-front reports and design-review documents (``orbitdc report``)."""

@@ -1,0 +1,1 @@
+"""Optuna design-space studies around the deployment model (``orbitdc run``)."""

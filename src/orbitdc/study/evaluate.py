@@ -1,0 +1,261 @@
+"""Score one Optuna trial: size, screen, build coefficients, solve the MILP, report.
+
+A trial draws the nonconvex parameters (:mod:`orbitdc.study.space`), sizes every class on every
+candidate shell and assesses its risk (:func:`orbitdc.deploy.coefficients.build_coefficients`),
+scores the shells' geometry at the study's fidelity (:mod:`orbitdc.study.geometry`), hands the
+coefficients to the deployment MILP (one :class:`~orbitdc.deploy.DeploymentModel` per worker,
+updated in place between trials) and reports to Optuna:
+
+* objective values, in the order of ``[search] objectives``: compute [PFLOP/s-years] (maximise),
+  risk [metric over the horizon] (minimise), cost [USD] (minimise);
+* constraints through ``trial.set_constraint`` (feasible when <= 0): the MILP found a plan,
+  collision probability per satellite over its life, maneuvers per satellite-year, disposal
+  compliance;
+* user attributes with the plan and the key figures, so the report can show the design behind
+  every point.
+
+A point the physics rejects (say, a radiator colder than its sink) or a MILP without a feasible
+plan is an *infeasible trial* (constraint ``valid`` or ``milp_feasible`` = 1, objectives of an
+empty deployment), never a failed one, so the sampler learns from it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import optuna
+
+from orbitdc.deploy import DeploymentInfeasible, DeploymentModel, Plan, SolverOptions
+from orbitdc.deploy.coefficients import CoefficientTable, build_coefficients
+from orbitdc.errors import InputError
+from orbitdc.spec.load import LoadedStudy
+from orbitdc.study.space import TrialChoices, suggest
+
+#: Constraint names, always all set so every trial carries the same keys.
+CONSTRAINTS = ("valid", "milp_feasible", "collision_probability_per_sat",
+               "maneuvers_per_sat_year", "disposal_compliance")
+
+
+def solver_options(loaded: LoadedStudy, workers: int) -> SolverOptions:
+    """HiGHS options of the study, with threads shared among the local workers."""
+    s = loaded.spec.solver
+    cores = os.cpu_count() or 1
+    return SolverOptions(time_limit_s=s.time_limit_s, mip_rel_gap=s.mip_gap,
+                         threads=max(1, min(s.threads, cores // max(workers, 1))), seed=s.seed)
+
+
+class TrialEvaluator:
+    """Callable objective for ``study.optimize``; holds one deployment model per process."""
+
+    def __init__(self, loaded: LoadedStudy, results_dir: Path, workers: int | None = None):
+        self.loaded = loaded
+        self.spec = loaded.spec
+        self.results_dir = Path(results_dir)
+        self.options = solver_options(loaded, workers or self.spec.search.workers)
+        self.model: DeploymentModel | None = None
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _empty(self) -> tuple[float, ...]:
+        return tuple(0.0 for _ in self.spec.search.objectives)
+
+    def _constraints(self, trial: optuna.Trial, values: dict[str, float]) -> None:
+        for name in CONSTRAINTS:
+            trial.set_constraint(name, float(values.get(name, 0.0)))
+
+    def _reject(self, trial: optuna.Trial, status: str, message: str,
+                timing: dict[str, float]) -> tuple[float, ...]:
+        trial.set_user_attr("status", status)
+        trial.set_user_attr("message", message)
+        trial.set_user_attr("timing_s", timing)
+        trial.set_user_attr("study_sha256", self.loaded.sha256)
+        key = "valid" if status == "invalid" else "milp_feasible"
+        self._constraints(trial, {key: 1.0})
+        return self._empty()
+
+    def _solve(self, table: CoefficientTable) -> Plan:
+        if self.model is None:
+            self.model = DeploymentModel(table.inputs, self.options)
+        else:
+            self.model.update(table.inputs)
+        if self.spec.search.milp_objective == "min-cost":
+            return self.model.min_cost()
+        return self.model.maximize_ratio().plan
+
+    # -- the objective -----------------------------------------------------------------------
+    def __call__(self, trial: optuna.Trial) -> tuple[float, ...]:
+        timing: dict[str, float] = {}
+        choices = suggest(trial, self.spec)
+        tick = time.perf_counter()
+        try:
+            table = build_coefficients(self.loaded, choices.point)
+        except InputError as exc:
+            timing["sizing"] = time.perf_counter() - tick
+            return self._reject(trial, "invalid", str(exc), timing)
+        timing["sizing"] = time.perf_counter() - tick
+        tick = time.perf_counter()
+        from orbitdc.study.geometry import score_geometry
+
+        geometry = score_geometry(self.loaded, table, choices, self.results_dir)
+        if geometry.point is not None:
+            table = build_coefficients(self.loaded, geometry.point)
+        timing["screening"] = time.perf_counter() - tick
+        tick = time.perf_counter()
+        builds_before = 0 if self.model is None else self.model.builds
+        try:
+            plan = self._solve(table)
+        except DeploymentInfeasible as exc:
+            timing["solve"] = time.perf_counter() - tick
+            return self._reject(trial, "infeasible", exc.diagnosis.message, timing)
+        except InputError as exc:
+            timing["solve"] = time.perf_counter() - tick
+            return self._reject(trial, "invalid", str(exc), timing)
+        assert self.model is not None
+        records = [r.as_dict() for r in plan.records]
+        timing["build"] = sum(r.get("build_s", 0.0) for r in records)
+        timing["solve"] = time.perf_counter() - tick - timing["build"]
+        timing["model_rebuilt"] = float(self.model.builds > builds_before)
+        attrs, constraints = summarize(self.loaded, table, plan, choices)
+        attrs["geometry"] = geometry.summary
+        attrs["solver"] = records
+        attrs["timing_s"] = timing
+        for key, value in attrs.items():
+            trial.set_user_attr(key, value)
+        self._constraints(trial, constraints)
+        values = {"compute": plan.total_compute_pflop_years, "risk": plan.total_risk_model,
+                  "cost": plan.total_cost_usd}
+        return tuple(values[o] for o in self.spec.search.objectives)
+
+
+def summarize(
+    loaded: LoadedStudy, table: CoefficientTable, plan: Plan, choices: TrialChoices | None = None
+) -> tuple[dict[str, Any], dict[str, float]]:
+    """User attributes (plan, key figures, designs, compliance) and constraint values."""
+    spec = loaded.spec
+    metric = spec.risk.metric
+    inputs = table.inputs
+    years = list(plan.years)
+    active = np.asarray(plan.active)  # (S, C, Y)
+    launches = np.asarray(plan.launches)
+    used = active.sum(axis=(1, 2)) > 0
+    shells = []
+    designs: dict[str, dict[str, Any]] = {}
+    background = failure = 0.0
+    max_pc = max_man = 0.0
+    noncompliant: list[str] = []
+    for s, shell in enumerate(inputs.shells):
+        if not used[s]:
+            continue
+        per_class = {}
+        for c, cls in enumerate(inputs.classes):
+            if active[s, c].sum() == 0:
+                continue
+            per_class[cls.name] = int(active[s, c, -1])
+            design = table.designs[(shell.key, cls.name)]
+            risk = table.risks[(shell.key, cls.name)]
+            sat_years = float(active[s, c].sum())
+            part_fail = risk.debris_index_failure_per_sat_year if metric == "debris_index" else 0.0
+            background += sat_years * (risk.metric(metric) - part_fail)
+            failure += sat_years * part_fail
+            life = design.design_life_years
+            max_pc = max(max_pc, 1.0 - math.exp(-risk.collisions_per_sat_year * life))
+            max_man = max(max_man, risk.maneuvers_per_sat_year)
+            if not risk.compliant_5yr:
+                noncompliant.append(shell.key)
+            d = design.to_dict()
+            d.update({k: v for k, v in risk.to_dict().items()
+                      if k not in ("altitude_km", "inclination_deg")})
+            designs[f"{shell.key}/{cls.name}"] = d
+        shells.append({
+            "key": shell.key, "altitude_km": shell.altitude_km, "inclination": shell.inclination,
+            "launches": {cls.name: [int(v) for v in launches[s, c]]
+                         for c, cls in enumerate(inputs.classes) if launches[s, c].sum() > 0},
+            "active_last_year": per_class,
+            "flights": [int(v) for v in np.asarray(plan.flights)[s]],
+            "capacity_sats": shell.capacity_sats,
+        })
+    total_risk = plan.total_risk_model
+    intra = max(total_risk - background - failure, 0.0)
+    cons = spec.search.constraints
+    life = spec.technology.design_life_years
+    constraints = {
+        "collision_probability_per_sat": 0.0 if cons.max_collision_probability_per_sat is None
+        else max_pc - cons.max_collision_probability_per_sat,
+        "maneuvers_per_sat_year": 0.0 if cons.max_maneuvers_per_sat_year is None
+        else max_man - cons.max_maneuvers_per_sat_year,
+        "disposal_compliance": float(len(set(noncompliant)))
+        if cons.require_disposal_compliance else 0.0,
+    }
+    target = inputs.compute_target_pflops
+    compute_by_year = [float(v) for v in plan.compute_pflops]
+    margins: list[list[Any]] = []
+    if target is not None and inputs.target_year is not None:
+        got = compute_by_year[years.index(inputs.target_year)]
+        margins.append([f"compute in {inputs.target_year} [PFLOP/s]", got, target,
+                        f"{100 * (got / target - 1):+.1f} %"])
+    if inputs.budget_usd_total is not None:
+        margins.append(["total cost [USD]", plan.total_cost_usd, inputs.budget_usd_total,
+                        f"{100 * (1 - plan.total_cost_usd / inputs.budget_usd_total):+.1f} %"])
+    if cons.max_collision_probability_per_sat is not None:
+        margins.append(["collision probability per satellite (life)", max_pc,
+                        cons.max_collision_probability_per_sat,
+                        f"{100 * (1 - max_pc / cons.max_collision_probability_per_sat):+.1f} %"])
+    if cons.max_maneuvers_per_sat_year is not None:
+        margins.append(["maneuvers per satellite-year", max_man, cons.max_maneuvers_per_sat_year,
+                        f"{100 * (1 - max_man / cons.max_maneuvers_per_sat_year):+.1f} %"])
+    questions = []
+    if noncompliant:
+        questions.append("Shells " + ", ".join(sorted(set(noncompliant))) + " keep failed "
+                         "satellites beyond the 5-year rule: propulsive disposal reliability "
+                         "and its failure rate drive their risk.")
+    if any(d.get("power_heat_pump_kw", 0) > 0 for d in designs.values()):
+        questions.append("The radiator runs above the coolant temperature: the heat pump's "
+                         "second-law efficiency (0.45 assumed) has no space heritage.")
+    questions.append("The >= 1 cm debris density is the >= 10 cm profile times a global ratio "
+                     "(ESA MASTER-8): its altitude shape is uncertain, notably at 800-1,000 km.")
+    if spec.search.fidelity == "analytic":
+        questions.append("Scored at analytic fidelity: confirm the chosen shells with "
+                         "'sampled' or 'full' screening.")
+    attrs: dict[str, Any] = {
+        "status": "ok",
+        "study_sha256": loaded.sha256,
+        "compute_pflop_years": plan.total_compute_pflop_years,
+        "risk": total_risk,
+        "risk_exact": plan.total_risk_exact,
+        "cost_usd": plan.total_cost_usd,
+        "ratio_pflop_years_per_risk": plan.ratio,
+        "peak_compute_pflops": max(compute_by_year) if compute_by_year else 0.0,
+        "satellites_launched": int(launches.sum()),
+        "flights": int(np.asarray(plan.flights).sum()),
+        "shells_used": list(plan.shells_used),
+        "plan": {"years": years, "shells": shells},
+        "compute_by_year": compute_by_year,
+        "risk_by_year": [float(v) for v in plan.risk_model],
+        "cost_by_year": [float(v) for v in plan.cost_usd],
+        "risk_breakdown": {"background": background, "intra-shell": intra,
+                           "failed satellites": failure},
+        "designs": designs,
+        "compliance": {
+            "max collision probability per satellite (life)": max_pc,
+            "max maneuvers per satellite-year": max_man,
+            "all used shells meet the 5-year rule": not noncompliant,
+            "shells needing propulsive disposal": sorted(set(noncompliant)),
+            "design life [yr]": life,
+        },
+        "margins": margins,
+        "open_questions": questions,
+    }
+    if choices is not None:
+        attrs["choices"] = {k: (v if isinstance(v, int | float | str) else str(v))
+                            for k, v in choices.params.items()}
+    return attrs, constraints
+
+
+def replace_point(choices: TrialChoices, **changes: Any) -> TrialChoices:
+    """A copy of the choices with a modified design point."""
+    return replace(choices, point=replace(choices.point, **changes))

@@ -1,0 +1,47 @@
+"""Score the candidate shells' geometry at the study's fidelity.
+
+``analytic``
+    No propagation: shell capacity from the hexagonal packing bound and the study's
+    guaranteed separation (:mod:`orbitdc.deploy.coefficients`).
+``sampled`` / ``full``
+    Each candidate shell becomes a Walker pattern with the trial's planes and phasing; its
+    capacity is the largest pattern whose self-separation (from one satellite against all others,
+    by Walker symmetry) stays at or above the guaranteed separation, and that separation feeds the
+    coordination factor. ``sampled`` then screens a few satellites of the shell against a
+    synthetic background for the empirical conjunction rate; ``full`` screens the whole pattern.
+    Results are cached per geometry in ``results/<study>/cache``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from orbitdc.deploy.coefficients import CoefficientTable, DesignPoint
+from orbitdc.spec.load import LoadedStudy
+from orbitdc.study.space import TrialChoices
+
+
+@dataclass
+class GeometryResult:
+    """A refined design point (``None`` when the analytic coefficients stand) and a summary."""
+
+    point: DesignPoint | None
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def score_geometry(
+    loaded: LoadedStudy, table: CoefficientTable, choices: TrialChoices, results_dir: Path
+) -> GeometryResult:
+    """Refine capacities and separations for the trial's shell geometry."""
+    fidelity = loaded.spec.search.fidelity
+    summary: dict[str, Any] = {"fidelity": fidelity, "planes": choices.planes,
+                               "phasing_fraction": choices.phasing_fraction}
+    if fidelity == "analytic":
+        return GeometryResult(None, summary)
+    from orbitdc.study.walker_capacity import refine_point
+
+    point, details = refine_point(loaded, table, choices, results_dir)
+    summary.update(details)
+    return GeometryResult(point, summary)
