@@ -94,7 +94,7 @@ class ModelData:
         return self.compliant | self.allow_noncompliant
 
     def structure(self, pwl_segments: int) -> Structure:
-        """The :class:`Structure` of these inputs with ``pwl_segments`` chord segments."""
+        """Return the :class:`Structure` of these inputs with ``pwl_segments`` segments."""
         return Structure(
             self.shell_keys,
             self.class_names,
@@ -240,7 +240,7 @@ class ModelData:
 
 
 def _count(field: str, value: object, minimum: int = 0) -> int:
-    """A whole number >= ``minimum`` (floats like 3.0 are accepted)."""
+    """Check a whole number >= ``minimum`` (floats like 3.0 are accepted)."""
     x = require_range(field, value, ge=float(minimum))  # type: ignore[arg-type]
     if not math.isclose(x, round(x)):
         raise InputError(field, value, f"must be a whole number >= {minimum}")

@@ -585,7 +585,7 @@ class DeploymentModel:
         return diagnose(self, limits or Limits(), weights)
 
     def with_options(self, **changes: Any) -> SolverOptions:
-        """A copy of the solver options with some fields changed."""
+        """Return a copy of the solver options with some fields changed."""
         return replace(self.options, **changes)
 
 

@@ -1,5 +1,7 @@
-"""The deployment objectives: compute per risk (Dinkelbach), the compute-risk(-cost) Pareto front
-(epsilon-constraint, AUGMECON or lexicographic), maximum compute and minimum cost.
+"""Deployment objectives: compute per risk, Pareto fronts, maximum compute, minimum cost.
+
+Compute per risk by Dinkelbach's method, the compute-risk(-cost) Pareto front by the
+epsilon-constraint method (AUGMECON or lexicographic), maximum compute and minimum cost.
 
 Every method is a sequence of solves of the one persistent MILP (:class:`DeploymentModel`)
 with different objective weights and limits; see ``design/deployment_model.md``.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -54,7 +57,7 @@ class _Infeasible(Exception):
 
 def checked(model: DeploymentModel, sol: Solution, limits: Limits,
             diagnose_infeasible: bool = True) -> Plan:
-    """The plan of a solve, or the right exception.
+    """Return the plan of a solve, or raise the right exception.
 
     Raises
     ------
@@ -75,7 +78,7 @@ def checked(model: DeploymentModel, sol: Solution, limits: Limits,
 
 
 def _combine(plan: Plan, label: str, records: list[SolveRecord]) -> Plan:
-    """The plan relabelled, carrying every record of the solves that produced it."""
+    """Relabel a plan and attach every record of the solves that produced it."""
     from dataclasses import replace
 
     return replace(plan, label=label, records=tuple(records))
@@ -131,7 +134,7 @@ def _better(first: str, p1: Plan, p2: Plan) -> Plan:
     return p2 if ok else p1
 
 
-def _replace(limits: Limits, **changes: float | None) -> Limits:
+def _replace(limits: Limits, **changes: Any) -> Limits:
     from dataclasses import replace
 
     return replace(limits, **changes)
@@ -295,7 +298,7 @@ def maximize_ratio(model: DeploymentModel, *, max_iterations: int = 30) -> Ratio
         if bound is not None and bound < c_min:
             rho_ub = min(rho_ub, lam / (1.0 - max(bound, 0.0) / c_min))
         improved = best is None or ratio > best.ratio
-        if improved:
+        if best is None or improved:
             best = plan
         if best.ratio > 0 and rho_ub <= best.ratio * (1.0 + tol):
             converged = True
@@ -490,7 +493,7 @@ def pareto(model: DeploymentModel, points: int, *, with_cost: bool = False,
 
 
 def _cap(eps: float, unit: float) -> float:
-    """A risk cap a hair above epsilon so the anchor plans stay feasible at their own risk."""
+    """Set the risk cap a hair above epsilon so anchor plans stay feasible at their own risk."""
     return eps * (1.0 + 1e-9) + 1e-12 * unit
 
 

@@ -65,7 +65,7 @@ def _greedy(capacity: int, ratio: float) -> list[float]:
 
 
 def segments_for_error(capacity_max: float, rel_error: float) -> int:
-    """Number of segments that keeps the over-statement below ``rel_error`` up to a capacity.
+    """Count the segments that keep the over-statement below ``rel_error`` up to a capacity.
 
     The segment ``[0, 1]`` plus the greedy geometric segments of ratio at most
     :func:`geometric_ratio_for_error` (each ``b_{j+1} <= r b_j``, so each over-states by at most
@@ -84,6 +84,8 @@ def segments_for_error(capacity_max: float, rel_error: float) -> int:
 @functools.lru_cache(maxsize=4096)
 def _breakpoints_cached(capacity: int, segments: int) -> tuple[float, ...]:
     k = segments
+    if k == 1:
+        return (0.0, float(capacity))  # one chord from 0 to capacity
     if capacity <= k:
         return tuple(float(min(j, capacity)) for j in range(k + 1))
     # Smallest ratio whose greedy grid fits in k segments (the count falls as the ratio grows).
@@ -142,7 +144,7 @@ def chord_lines(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def interpolant(n: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The over-estimate ``max_j (slope_j N - intercept_j)`` the model charges for ``N`` satellites.
+    """Evaluate the over-estimate ``max_j (slope_j N - intercept_j)`` charged for ``N`` sats.
 
     Parameters
     ----------

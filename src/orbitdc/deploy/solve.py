@@ -168,7 +168,7 @@ class ObjectiveSpec:
     scale: float
 
     def natural(self, internal: float | None) -> float | None:
-        """Internal objective value -> natural units (``None`` stays ``None``)."""
+        """Convert an internal objective value to natural units (``None`` stays ``None``)."""
         if internal is None or not math.isfinite(internal):
             return None
         sign = 1.0 if self.sense == "maximize" else -1.0
