@@ -1,0 +1,291 @@
+"""Solver options, one typed record per solve, and the HiGHS call through Pyomo's new interface.
+
+Every MILP solve leaves a :class:`SolveRecord` (termination, solution status, incumbent, bound,
+gap, build / transfer / solve times, solver version and options), in the manner of linopy's
+``Status`` and ``SolverReport``. A solve that stops on its time limit with an incumbent is a
+result like any other; only "no solution at all" becomes an exception, raised by the caller.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from orbitdc.errors import InputError, OrbitdcError, require_range
+
+#: HiGHS keeps one thread scheduler per process; its size is fixed by the first solve and a
+#: later solve asking for a different count fails unless the scheduler is reset first.
+_scheduler_threads: int | None = None
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    """How to run HiGHS.
+
+    Attributes
+    ----------
+    time_limit_s : float or None [s]
+        Wall-clock limit of each MILP solve (a method that solves several MILPs applies it to
+        each). ``None``: no limit.
+    mip_rel_gap : float [-]
+        Relative gap at which a MILP stops, ``|bound - incumbent| / |incumbent|``. The default
+        0.5 % is the project's benchmark target; use ~1e-9 for exact answers on small cases.
+    mip_abs_gap : float or None
+        Absolute gap in the objective's natural units (the model rescales it). ``None``:
+        HiGHS's default.
+    threads : int or None
+        HiGHS worker threads; ``None`` lets HiGHS choose (all cores).
+    seed : int
+        HiGHS ``random_seed``: with the same seed and threads, a solve is reproducible.
+    highs_options : mapping
+        Further HiGHS options by name (e.g. ``{"presolve": "off"}``), passed through unchecked.
+    """
+
+    time_limit_s: float | None = None
+    mip_rel_gap: float = 5e-3
+    mip_abs_gap: float | None = None
+    threads: int | None = None
+    seed: int = 0
+    highs_options: Mapping[str, bool | int | float | str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.time_limit_s is not None:
+            require_range("time_limit_s", self.time_limit_s, gt=0.0)
+        require_range("mip_rel_gap", self.mip_rel_gap, ge=0.0, lt=1.0)
+        if self.mip_abs_gap is not None:
+            require_range("mip_abs_gap", self.mip_abs_gap, ge=0.0)
+        if self.threads is not None and (not isinstance(self.threads, int) or self.threads < 1):
+            raise InputError("threads", self.threads, "must be a whole number >= 1 or None")
+        if not isinstance(self.seed, int) or not 0 <= self.seed <= 2**31 - 1:
+            raise InputError("seed", self.seed, "must be a whole number in 0..2147483647")
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain-data form, for records and JSON."""
+        d = asdict(self)
+        d["highs_options"] = dict(self.highs_options)
+        return d
+
+
+@dataclass(frozen=True)
+class SolveRecord:
+    """What happened in one MILP solve.
+
+    Attributes
+    ----------
+    label : str
+        Which solve (``"dinkelbach[2]"``, ``"pareto risk<=0.031"``, ``"min_cost"``).
+    objective : str
+        The objective in words, with its sense.
+    objective_units : str
+    termination : str
+        Pyomo ``TerminationCondition`` name (``convergenceCriteriaSatisfied``,
+        ``maxTimeLimit``, ``provenInfeasible``, ...).
+    solution_status : str
+        Pyomo ``SolutionStatus`` name (``optimal``, ``feasible``, ``noSolution``).
+    incumbent, bound : float or None
+        Objective of the best solution and the solver's bound, in ``objective_units``.
+    gap : float or None [-]
+        ``|bound - incumbent| / max(|incumbent|, 1e-12)``.
+    build_s : float [s]
+        Pyomo model construction charged to this solve (non-zero on the first solve after a
+        build or rebuild).
+    transfer_s : float [s]
+        Pyomo -> HiGHS: building the HiGHS model, or pushing changed parameters on a re-solve.
+    solve_s : float [s]
+        HiGHS run time.
+    wall_s : float [s]
+        The whole solve call including the transfer and reading the solution back.
+    solver : str
+        ``"highs 1.x.y"``.
+    options : dict
+        :class:`SolverOptions` as used (after per-method adjustments such as the absolute gap).
+    nodes : int or None
+        Branch-and-bound nodes.
+    """
+
+    label: str
+    objective: str
+    objective_units: str
+    termination: str
+    solution_status: str
+    incumbent: float | None
+    bound: float | None
+    gap: float | None
+    build_s: float
+    transfer_s: float
+    solve_s: float
+    wall_s: float
+    solver: str
+    options: dict[str, Any]
+    nodes: int | None = None
+
+    @property
+    def has_solution(self) -> bool:
+        """A feasible incumbent exists (optimal, or stopped on a limit with a solution)."""
+        return self.solution_status in ("optimal", "feasible")
+
+    @property
+    def optimal(self) -> bool:
+        """The solver met its gap (``convergenceCriteriaSatisfied``)."""
+        return self.termination == "convergenceCriteriaSatisfied"
+
+    @property
+    def infeasible(self) -> bool:
+        """The solver proved there is no feasible plan."""
+        return self.termination in ("provenInfeasible", "infeasibleOrUnbounded")
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain-data form, for JSON."""
+        return asdict(self)
+
+
+class DeploymentSolveError(OrbitdcError):
+    """A solve ended without any feasible plan for a reason other than infeasibility."""
+
+    def __init__(self, record: SolveRecord):
+        self.record = record
+        limit = record.options.get("time_limit_s")
+        hint = (f"; raise time_limit_s (now {limit:g} s)"
+                if record.termination == "maxTimeLimit" and limit else "")
+        super().__init__(
+            f"{record.label}: HiGHS stopped with {record.termination} and no feasible plan{hint}"
+        )
+
+
+@dataclass(frozen=True)
+class ObjectiveSpec:
+    """How to read the internal (always maximised, scaled) objective in natural units.
+
+    natural = ``sign * scale * internal``; ``sign`` is -1 for a minimisation.
+    """
+
+    text: str
+    units: str
+    sense: str  # "maximize" | "minimize"
+    scale: float
+
+    def natural(self, internal: float | None) -> float | None:
+        """Convert an internal objective value to natural units (``None`` stays ``None``)."""
+        if internal is None or not math.isfinite(internal):
+            return None
+        sign = 1.0 if self.sense == "maximize" else -1.0
+        return sign * self.scale * internal
+
+
+def highs_version() -> str:
+    """``"highs X.Y.Z"`` of the installed highspy."""
+    import highspy
+
+    try:
+        v = (highspy.HIGHS_VERSION_MAJOR, highspy.HIGHS_VERSION_MINOR,
+             highspy.HIGHS_VERSION_PATCH)
+    except AttributeError:  # older highspy
+        h = highspy.Highs()
+        v = (h.versionMajor(), h.versionMinor(), h.versionPatch())
+    return "highs " + ".".join(str(x) for x in v)
+
+
+def run_highs(
+    solver: Any,
+    model: Any,
+    options: SolverOptions,
+    *,
+    label: str,
+    spec: ObjectiveSpec,
+    abs_gap_internal: float | None = None,
+    build_s: float = 0.0,
+    transfer_s: float = 0.0,
+) -> tuple[SolveRecord, Any]:
+    """Solve ``model`` on the persistent ``solver`` and record what happened.
+
+    Parameters
+    ----------
+    solver : pyomo.contrib.solver.solvers.highs.Highs
+        Persistent solver (built once per model; later calls push only changed parameters).
+    model : pyomo ConcreteModel
+    options : SolverOptions
+    label : str
+    spec : ObjectiveSpec
+    abs_gap_internal : float, optional
+        Absolute gap in the internal (scaled) objective units; overrides ``options``.
+    build_s : float [s]
+        Model construction time to charge to this record.
+    transfer_s : float [s]
+        Time already spent pushing this solve's changes to HiGHS (added to the interface's own).
+
+    Returns
+    -------
+    (SolveRecord, pyomo Results)
+        The results' solution loader is valid until the next solve.
+    """
+    global _scheduler_threads
+    import highspy
+
+    threads = options.threads or 0
+    if _scheduler_threads is not None and _scheduler_threads != threads:
+        highspy.Highs.resetThreadScheduler(True)
+    _scheduler_threads = threads
+
+    kwargs: dict[str, Any] = {
+        "load_solutions": False,
+        "raise_exception_on_nonoptimal_result": False,
+        "rel_gap": options.mip_rel_gap,
+        "threads": threads,
+        "solver_options": {"random_seed": options.seed, **dict(options.highs_options)},
+    }
+    if options.time_limit_s is not None:
+        kwargs["time_limit"] = options.time_limit_s
+    abs_gap = abs_gap_internal
+    if abs_gap is None and options.mip_abs_gap is not None:
+        abs_gap = options.mip_abs_gap / spec.scale
+    if abs_gap is not None:
+        kwargs["abs_gap"] = abs_gap
+
+    tick = time.perf_counter()
+    results = solver.solve(model, **kwargs)
+    wall = time.perf_counter() - tick
+
+    timer = results.timing_info.timer
+    transfer = transfer_s
+    for name in ("set_instance", "update"):
+        try:
+            transfer += float(timer.get_total_time(name))
+        except (KeyError, RuntimeError, AttributeError):
+            pass
+    try:  # this run only (HiGHS's own run clock accumulates over the instance's lifetime)
+        highs_s = float(timer.get_total_time("optimize"))
+    except (KeyError, RuntimeError, AttributeError):
+        highs_s = float("nan")
+
+    status = results.solution_status.name
+    has = status in ("optimal", "feasible")
+    inc = spec.natural(results.incumbent_objective) if has else None
+    bnd = spec.natural(results.objective_bound)
+    gap = None
+    if inc is not None and bnd is not None:
+        gap = abs(bnd - inc) / max(abs(inc), 1e-12)
+    used = options.as_dict()
+    if abs_gap is not None:
+        used["mip_abs_gap"] = abs_gap * spec.scale
+    nodes = getattr(results.extra_info, "mip_node_count", None)
+    record = SolveRecord(
+        label=label,
+        objective=f"{spec.sense} {spec.text}",
+        objective_units=spec.units,
+        termination=results.termination_condition.name,
+        solution_status=status,
+        incumbent=inc,
+        bound=bnd,
+        gap=gap,
+        build_s=build_s,
+        transfer_s=transfer,
+        solve_s=highs_s,
+        wall_s=wall,
+        solver=highs_version(),
+        options=used,
+        nodes=int(nodes) if nodes is not None else None,
+    )
+    return record, results
