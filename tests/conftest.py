@@ -31,3 +31,80 @@ def technology():
     from orbitdc.sizing import SatelliteTechnology
 
     return SatelliteTechnology.from_catalogs()
+
+
+TINY_STUDY = """
+[study]
+name = "{name}"
+description = "tiny study for tests"
+seed = 7
+models_dir = "{models}"
+
+[technology]
+radiator_temp_k = 320.0
+eclipse_load_fraction = 0.0
+
+[[classes]]
+name = "S100"
+power_kw = 100
+
+[shells]
+altitude_min_km = 500
+altitude_max_km = 600
+altitude_step_km = 100
+inclinations = [53]
+min_separation_km = 20
+
+[deployment]
+start_year = 2030
+horizon_years = 3
+compute_target_pflops = 2000
+target_year = 2031
+max_sats_per_shell = 60
+
+[launch]
+flights_first_year = 4
+flights_growth_per_year = 2
+flights_max_per_year = 8
+
+[solver]
+time_limit_s = 20
+mip_gap = 1e-6
+threads = 1
+
+[search]
+n_trials = 4
+sampler = "bruteforce"
+workers = 1
+objectives = ["compute", "risk", "cost"]
+
+[search.params.solar_array]
+choices = ["thin_silicon", "triple_junction_gaas"]
+
+[search.params.radiator]
+choices = ["pumped_loop_aluminium", "carbon_carbon_heat_pipe"]
+{extra}
+"""
+
+
+def write_tiny_study(directory: Path, name: str = "tiny", extra: str = "") -> Path:
+    """A tiny study file (2 shells x 1 class x 3 years, 4 brute-force trials)."""
+    path = directory / f"{name}.toml"
+    path.write_text(TINY_STUDY.format(name=name, models=REPO / "models", extra=extra))
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_writer():
+    """:func:`write_tiny_study`, for fixtures of wider scope."""
+    return write_tiny_study
+
+
+@pytest.fixture
+def tiny_study(tmp_path):
+    """Write tiny study files into the test's temporary folder."""
+
+    def make(name: str = "tiny", extra: str = "") -> Path:
+        return write_tiny_study(tmp_path, name, extra)
+
+    return make

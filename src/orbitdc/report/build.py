@@ -117,8 +117,8 @@ def _status_messages(res: LoadedResults, front: Sequence[TrialRecord]) -> list[s
 
 def _importances(res: LoadedResults, storage_url: str | None) -> dict[str, Any]:
     complete = [r for r in res.records if r.feasible]
-    note = ("fANOVA importances (Optuna) from the trials the sampler chose; a sampler "
-            "concentrates on promising regions, so treat them as indicative.")
+    note = ("fANOVA importances (Optuna's FanovaImportanceEvaluator) from the trials the sampler "
+            "chose; a sampler concentrates on promising regions, so treat them as indicative.")
     if len(complete) < 4 or not complete[0].params:
         return {"note": "Too few feasible trials (or no searched parameters) for importances.",
                 "values": {}}
@@ -128,7 +128,8 @@ def _importances(res: LoadedResults, storage_url: str | None) -> dict[str, Any]:
         values = {}
         for i, obj in enumerate(res.objectives):
             imp = optuna.importance.get_param_importances(
-                study, target=lambda t, i=i: t.values[i] if t.values else float("nan"))
+                study, evaluator=optuna.importance.FanovaImportanceEvaluator(seed=0),
+                target=lambda t, i=i: t.values[i] if t.values else float("nan"))
             values[obj] = {k: float(v) for k, v in imp.items()}
         return {"note": note, "values": values}
     except Exception as exc:  # importances are a nicety: never break the report

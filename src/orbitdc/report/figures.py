@@ -54,15 +54,19 @@ def pareto_figure(
             )
         pts = sorted(front, key=lambda r: r.objectives["risk"])
         if pts:
+            # With cost as a third objective the front is a surface: its projection on
+            # compute-risk is not a curve, so points are not joined.
+            three = any("cost" in r.objectives for r in pts)
             ax.plot([r.objectives["risk"] for r in pts], [r.objectives["compute"] for r in pts],
-                    marker=markers[k % len(markers)], lw=1.5, label=f"{name} Pareto front")
+                    marker=markers[k % len(markers)], lw=0 if three else 1.5, ms=8,
+                    mfc="none", mew=1.8, label=f"{name} Pareto-optimal")
     ax.set_xlabel(f"debris risk over the horizon [{metric}]")
     ax.set_ylabel("compute delivered [PFLOP/s-years]")
     ax.set_title("Compute versus debris risk")
     ax.grid(alpha=0.3)
     if scatter is not None:
         fig.colorbar(scatter, ax=ax, label="cost [billion USD]")
-    if fronts:
+    if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="lower right", fontsize=8)
     return _save(fig, directory, stem)
 

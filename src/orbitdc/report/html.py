@@ -90,7 +90,7 @@ function renderPareto() {
      y: pareto.map(t => t.objectives.compute), customdata: pareto.map(t => t.number),
      text: pareto.map(hoverText), hoverinfo: "text",
      marker: {size: 12, color: pareto.map(t => (t.objectives.cost || 0) / 1e9), colorscale: "Viridis",
-              showscale: true, colorbar: {title: "cost [bn USD]"}, line: {width: 1, color: "#222"}}},
+              showscale: true, colorbar: {title: {text: "cost [bn USD]"}}, line: {width: 1, color: "#222"}}},
     {name: "other feasible trials", type: "scatter", mode: "markers", x: others.map(t => t.objectives.risk),
      y: others.map(t => t.objectives.compute), customdata: others.map(t => t.number),
      text: others.map(hoverText), hoverinfo: "text", marker: {size: 7, color: "#9aa3b5", opacity: 0.6}},
@@ -102,8 +102,9 @@ function renderPareto() {
     traces.push({name: other.name + " Pareto front", type: "scatter", mode: "markers+lines",
       x: other.points.map(p => p.risk), y: other.points.map(p => p.compute), hoverinfo: "x+y"});
   }
-  const layout = {margin: {t: 20, r: 20}, xaxis: {title: "debris risk over the horizon [" + DATA.metric + "]"},
-                  yaxis: {title: "compute [PFLOP/s-years]"}, legend: {orientation: "h", y: -0.2}};
+  const layout = {margin: {t: 20, r: 20}, showlegend: true,
+                  xaxis: {title: {text: "debris risk over the horizon [" + DATA.metric + "]"}},
+                  yaxis: {title: {text: "compute [PFLOP/s-years]"}}, legend: {orientation: "h", y: -0.25}};
   Plotly.newPlot("pareto", traces, layout, {responsive: true, displaylogo: false});
   document.getElementById("pareto").on("plotly_click", ev => {
     const n = ev.points[0].customdata; if (n !== undefined) showDesign(n);
@@ -126,11 +127,11 @@ function showDesign(number) {
   const classes = [...new Set(plan.shells.flatMap(s => Object.keys(s.active_last_year || {})))];
   Plotly.newPlot("allocation", classes.map(c => ({type: "bar", name: c, x: plan.shells.map(s => s.key),
     y: plan.shells.map(s => (s.active_last_year || {})[c] || 0)})),
-    {barmode: "stack", title: "satellites in service in " + (plan.years[plan.years.length - 1] || ""),
+    {barmode: "stack", title: {text: "satellites in service in " + (plan.years[plan.years.length - 1] || "")},
      margin: {t: 40}}, {displaylogo: false});
   Plotly.newPlot("schedule", plan.shells.map(s => ({type: "bar", name: s.key, x: plan.years,
     y: plan.years.map((_, k) => Object.values(s.launches || {}).reduce((acc, v) => acc + (v[k] || 0), 0))})),
-    {barmode: "stack", title: "launch schedule (satellites per year)", margin: {t: 40}}, {displaylogo: false});
+    {barmode: "stack", title: {text: "launch schedule (satellites per year)"}, margin: {t: 40}}, {displaylogo: false});
   const designs = a.designs || {};
   const cols = ["array_area_m2", "radiator_area_m2", "array_mass_kg", "radiator_mass_kg", "battery_mass_kg",
                 "compute_hw_mass_kg", "structure_mass_kg", "propulsion_mass_kg", "total_mass_kg",
@@ -139,7 +140,7 @@ function showDesign(number) {
   const rb = a.risk_breakdown || {};
   Plotly.newPlot("risk-breakdown", [{type: "bar", x: Object.keys(rb), y: Object.values(rb),
     marker: {color: ["#4c72b0", "#dd8452", "#c44e52"]}}],
-    {title: "risk over the horizon by source", margin: {t: 40}}, {displaylogo: false});
+    {title: {text: "risk over the horizon by source"}, margin: {t: 40}}, {displaylogo: false});
   const comp = a.compliance || {};
   rows("compliance", Object.entries(comp).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : v]),
        ["check", "value"]);
@@ -151,7 +152,7 @@ function renderImportances() {
   const objs = Object.keys(imp.values || {});
   if (objs.length) {
     Plotly.newPlot("importances", objs.map(o => ({type: "bar", name: o, x: Object.keys(imp.values[o]),
-      y: Object.values(imp.values[o])})), {barmode: "group", title: "parameter importance",
+      y: Object.values(imp.values[o])})), {barmode: "group", title: {text: "parameter importance"},
       margin: {t: 40}}, {displaylogo: false});
   }
   const params = Object.keys(DATA.slices || {});
@@ -159,9 +160,9 @@ function renderImportances() {
     const traces = params.map((p, k) => ({type: "scatter", mode: "markers", name: p,
       x: DATA.slices[p].x, y: DATA.slices[p].y, xaxis: "x" + (k + 1), yaxis: "y" + (k + 1)}));
     const layout = {grid: {rows: 1, columns: params.length, pattern: "independent"},
-                    title: "slices: compute per risk against each parameter", margin: {t: 40},
+                    title: {text: "slices: compute per risk against each parameter"}, margin: {t: 40},
                     showlegend: false};
-    params.forEach((p, k) => { layout["xaxis" + (k + 1)] = {title: p}; });
+    params.forEach((p, k) => { layout["xaxis" + (k + 1)] = {title: {text: p}}; });
     Plotly.newPlot("slices", traces, layout, {displaylogo: false});
   }
 }

@@ -99,7 +99,7 @@ def review_markdown(
         launched = sum(sum(v[k] for v in s.get("launches", {}).values())
                        for s in plan.get("shells", []))
         flights = sum(s.get("flights", [0] * len(years))[k] for s in plan.get("shells", []))
-        schedule.append([y, launched, flights, a.get("compute_by_year", [None] * len(years))[k],
+        schedule.append([str(y), launched, flights, a.get("compute_by_year", [None] * len(years))[k],
                          (a.get("cost_by_year", [0.0] * len(years))[k] or 0.0) / 1e6])
     sizing = [[name, d.get("power_compute_kw"), d.get("total_mass_kg", 0.0) / 1e3,
                d.get("array_area_m2"), d.get("radiator_area_m2"), d.get("battery_mass_kg"),

@@ -17,14 +17,17 @@ updated in place between trials) and reports to Optuna:
 A point the physics rejects (say, a radiator colder than its sink) or a MILP without a feasible
 plan is an *infeasible trial* (constraint ``valid`` or ``milp_feasible`` = 1, objectives of an
 empty deployment), never a failed one, so the sampler learns from it.
+
+The environment variable ``ORBITDC_TRIAL_DELAY_S`` adds a pause to every trial; the tests use it
+to interrupt a worker in the middle of a trial.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import socket
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +94,9 @@ class TrialEvaluator:
     def __call__(self, trial: optuna.Trial) -> tuple[float, ...]:
         timing: dict[str, float] = {}
         choices = suggest(trial, self.spec)
+        delay = float(os.environ.get("ORBITDC_TRIAL_DELAY_S", "0") or 0)
+        if delay > 0:
+            time.sleep(delay)
         tick = time.perf_counter()
         try:
             table = build_coefficients(self.loaded, choices.point)
@@ -124,6 +130,7 @@ class TrialEvaluator:
         attrs["geometry"] = geometry.summary
         attrs["solver"] = records
         attrs["timing_s"] = timing
+        attrs["worker"] = f"{socket.gethostname()}:{os.getpid()}"
         for key, value in attrs.items():
             trial.set_user_attr(key, value)
         self._constraints(trial, constraints)
@@ -163,7 +170,9 @@ def summarize(
             background += sat_years * (risk.metric(metric) - part_fail)
             failure += sat_years * part_fail
             life = design.design_life_years
-            max_pc = max(max_pc, 1.0 - math.exp(-risk.collisions_per_sat_year * life))
+            # Probability of a collision with an object >= 10 cm over the satellite's life
+            # (the quantity of NASA-STD-8719.14 Requirement 4.5-1).
+            max_pc = max(max_pc, 1.0 - math.exp(-risk.catastrophic_collisions_per_sat_year * life))
             max_man = max(max_man, risk.maneuvers_per_sat_year)
             if not risk.compliant_5yr:
                 noncompliant.append(shell.key)
@@ -255,7 +264,3 @@ def summarize(
                             for k, v in choices.params.items()}
     return attrs, constraints
 
-
-def replace_point(choices: TrialChoices, **changes: Any) -> TrialChoices:
-    """A copy of the choices with a modified design point."""
-    return replace(choices, point=replace(choices.point, **changes))

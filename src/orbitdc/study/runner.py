@@ -5,7 +5,8 @@ processes (``spawn``: clean interpreters, no shared solver state) or in this pro
 worker. The parent shows trials done, best values so far and the time left by reading the
 storage. Ctrl-C reaches every worker: Optuna marks each running trial FAILED before the worker
 exits, so the storage stays consistent and re-running the command resumes. A worker killed
-outright leaves a stale trial that the heartbeat mechanism fails and retries.
+outright leaves a stale trial that the heartbeat mechanism fails and retries; an interrupted
+(failed) trial's parameters are queued again when the study resumes.
 """
 
 from __future__ import annotations
@@ -63,6 +64,29 @@ def split_trials(remaining: int, workers: int) -> list[int]:
 def completed(study: optuna.Study) -> int:
     """Number of COMPLETE trials."""
     return len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
+
+
+def requeue_interrupted(study: optuna.Study) -> list[int]:
+    """Queue again the parameters of trials that failed (interrupted), once each.
+
+    A trial stopped by Ctrl-C is marked FAILED by Optuna; resuming the study runs its
+    parameters again so no evaluation is lost. Parameters already completed elsewhere are not
+    repeated. Returns the numbers of the trials re-queued.
+    """
+    done = list(study.user_attrs.get("requeued_trials", []))
+    complete = {tuple(sorted(t.params.items())) for t in
+                study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))}
+    queued = []
+    for t in study.get_trials(deepcopy=False, states=(TrialState.FAIL,)):
+        key = tuple(sorted(t.params.items()))
+        if t.number in done or not t.params or key in complete:
+            continue
+        study.enqueue_trial(dict(t.params), user_attrs={"retry_of": t.number})
+        complete.add(key)
+        queued.append(t.number)
+    if queued:
+        study.set_user_attr("requeued_trials", done + queued)
+    return queued
 
 
 def run_worker(
@@ -144,6 +168,7 @@ def run_study(
     """
     storage = open_storage(options.storage_url)
     study = create_or_load(loaded, storage, allow_changed=options.allow_changed)
+    requeue_interrupted(study)
     start_done, start_time = completed(study), time.monotonic()
     remaining = options.n_trials - start_done
     if remaining <= 0:

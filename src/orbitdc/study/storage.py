@@ -13,10 +13,12 @@ to ask for a trial fails it and re-queues its parameters once
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
 import optuna
+from optuna.exceptions import ExperimentalWarning
 from optuna.storages import (
     BaseStorage,
     JournalStorage,
@@ -56,6 +58,10 @@ def open_storage(url: str) -> BaseStorage:
     InputError
         For any other scheme, naming ``--storage``.
     """
+    # Heartbeats and their retry callback are marked experimental in Optuna 5; they are the
+    # documented way to recover trials of killed workers, so the warning is noise here.
+    warnings.filterwarnings("ignore", category=ExperimentalWarning, module="optuna")
+    warnings.filterwarnings("ignore", category=ExperimentalWarning, module="orbitdc")
     retry = RetryHeartbeatStaleTrialCallback(max_retry=1)
     if url.startswith("journal:"):
         path = Path(url[len("journal:"):])
@@ -82,7 +88,7 @@ def open_storage(url: str) -> BaseStorage:
             )
         except ImportError as exc:
             raise InputError("--storage", _redact(url),
-                             f"needs a PostgreSQL driver ({exc.name}): pip install psycopg2-binary"
+                             f"needs a PostgreSQL driver ({exc}): pip install 'orbitdc[postgres]'"
                              ) from None
         except Exception as exc:  # sqlalchemy.exc.OperationalError and friends
             raise InputError("--storage", _redact(url),
@@ -99,8 +105,8 @@ def _redact(url: str) -> str:
     if "://" in url and "@" in url:
         scheme, rest = url.split("://", 1)
         creds, host = rest.rsplit("@", 1)
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}"
+        if ":" in creds:
+            return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"
     return url
 
 
