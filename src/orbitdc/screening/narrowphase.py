@@ -1,0 +1,273 @@
+"""Narrow phase: closest approach inside a step, then SGP4-accurate refinement.
+
+Within a step ``[t_k, t_k + h]`` the relative position ``d = x_j - x_i`` is approximated by the
+cubic Hermite interpolant of the sampled relative positions and velocities, written in
+Bernstein (Bezier) form with control points ``D0 = d_k``, ``D1 = d_k + h w_k / 3``,
+``D2 = d_{k+1} - h w_{k+1} / 3``, ``D3 = d_{k+1}`` (``w`` relative velocity). Its squared norm
+is a degree-6 Bernstein polynomial whose coefficients bound it from below (convex-hull
+property; Farouki 2012 [1]_), which rejects most candidates without root finding. For the rest,
+local minima of ``|D(s)|`` are the sign changes ``-`` to ``+`` of ``f(s) = D . D'`` (sampled at
+eight sub-steps, then Newton with bisection safeguard).
+
+The interpolant differs from the SGP4 trajectory by at most ``eps_i + eps_j`` (see
+:func:`interpolation_error_km`); every minimum below ``threshold + eps_i + eps_j`` is refined on
+SGP4 itself: Newton/secant iterations on ``f(t) = d(t) . w(t) = 0`` with ``f' ~ w . w`` until
+the step is below 1 us, so the reported time of closest approach (TCA) and miss distance are
+those of SGP4 (python-sgp4, the reference implementation), whatever backend sampled the window.
+
+References
+----------
+.. [1] Farouki, R. T., "The Bernstein polynomial basis: a centennial retrospective", Computer
+   Aided Geometric Design 29, 379-419, 2012.
+.. [2] Denenberg, E., "Satellite closest approach calculation through Chebyshev proxy
+   polynomials", Acta Astronautica 170, 55-65, 2020 (interpolated relative distance, refine
+   the root of d . w).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from sgp4.api import Satrec
+
+from orbitdc.constants import MU_EARTH_KM3_S2
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+#: Bound on the fourth derivative of a Keplerian position, ``|x''''| <= C (1 + e)^2 mu^2 /
+#: r_p^5``: 1.13 from a numerical survey over ``e`` in [0, 0.7]; 1.5 covers J2 and SGP4's
+#: short-periodic terms.
+FOURTH_DERIVATIVE_FACTOR = 1.5
+
+
+def velocity_inconsistency_km_s(ecc: FloatArray) -> FloatArray:
+    """Bound on ``|v_SGP4 - dr/dt|`` [km/s]: SGP4's velocity is not the exact derivative of its
+    position (its short-periodic velocity terms are truncated; Vallado et al. 2006).
+
+    Measured with central differences on LEO orbits: median 2e-5, up to 4e-4 km/s at
+    ``e = 0.04``; the bound ``1e-4 + 0.02 e`` keeps a margin of two.
+    """
+    return 1e-4 + 0.02 * np.asarray(ecc, dtype=float)
+
+
+def interpolation_error_km(step_s: float, perigee_km: FloatArray, ecc: FloatArray) -> FloatArray:
+    """Bound on the cubic Hermite interpolation error of an SGP4 trajectory [km].
+
+    ``|x - H| <= h^4 max|x''''| / 384 + h max|v_SGP4 - x'| / 4`` (the classical Hermite
+    remainder, plus the effect of derivative errors at the ends, whose basis weights sum to at
+    most ``s (1 - s) <= 1/4``).
+
+    Parameters
+    ----------
+    step_s : float [s]
+    perigee_km : array_like [km]
+        Lowest geocentric radius of the object.
+    ecc : array_like
+        Eccentricity.
+    """
+    rp = np.asarray(perigee_km, dtype=float)
+    e = np.asarray(ecc, dtype=float)
+    x4 = FOURTH_DERIVATIVE_FACTOR * (1.0 + e) ** 2 * MU_EARTH_KM3_S2**2 / rp**5
+    return np.asarray(step_s**4 * x4 / 384.0 + step_s * velocity_inconsistency_km_s(e) / 4.0)
+
+
+def _bezier(d0: FloatArray, d1: FloatArray, d2: FloatArray, d3: FloatArray, s: FloatArray,
+            order: int) -> FloatArray:
+    """Value (order 0), first or second derivative in ``s`` of a cubic Bezier; ``s`` broadcast."""
+    u = 1.0 - s
+    if order == 0:
+        return u**3 * d0 + 3 * u * u * s * d1 + 3 * u * s * s * d2 + s**3 * d3
+    if order == 1:
+        return 3 * (u * u * (d1 - d0) + 2 * u * s * (d2 - d1) + s * s * (d3 - d2))
+    return 6 * (u * (d2 - 2 * d1 + d0) + s * (d3 - 2 * d2 + d1))
+
+
+@dataclass(frozen=True)
+class StepMinima:
+    """Local minima of the interpolated distance inside steps.
+
+    Attributes
+    ----------
+    i, j : numpy.ndarray of int
+        Object indices.
+    k : numpy.ndarray of int
+        Step index.
+    s : numpy.ndarray
+        Fraction of the step at the minimum, in ``(0, 1]``.
+    distance_km : numpy.ndarray [km]
+        Interpolated miss distance.
+    """
+
+    i: IntArray
+    j: IntArray
+    k: IntArray
+    s: FloatArray
+    distance_km: FloatArray
+
+
+def step_minima(
+    pos: FloatArray, vel: FloatArray, i: IntArray, j: IntArray, k: IntArray, step_s: float,
+    bound_km: FloatArray,
+) -> StepMinima:
+    """Local minima of the interpolated relative distance below ``bound_km`` in each step.
+
+    ``pos`` and ``vel`` are shaped ``(B + 1, 3, n)``; ``(i, j, k)`` are candidate pairs and
+    steps; ``bound_km`` (per candidate) is the threshold plus both interpolation errors.
+    """
+    h = step_s
+    d0 = (pos[k, :, j] - pos[k, :, i])
+    d3 = (pos[k + 1, :, j] - pos[k + 1, :, i])
+    w0 = (vel[k, :, j] - vel[k, :, i])
+    w3 = (vel[k + 1, :, j] - vel[k + 1, :, i])
+    d1 = d0 + (h / 3.0) * w0
+    d2 = d3 - (h / 3.0) * w3
+
+    def dot(a: FloatArray, b: FloatArray) -> FloatArray:
+        return np.einsum("ic,ic->i", a, b)
+
+    # degree-6 Bernstein coefficients of |D(s)|^2; their minimum bounds it from below
+    c = np.stack([
+        dot(d0, d0), dot(d0, d1), (2 * dot(d0, d2) + 3 * dot(d1, d1)) / 5,
+        (dot(d0, d3) + 9 * dot(d1, d2)) / 10, (2 * dot(d1, d3) + 3 * dot(d2, d2)) / 5,
+        dot(d2, d3), dot(d3, d3),
+    ])
+    b2 = np.asarray(bound_km) ** 2
+    keep = c.min(axis=0) < b2
+    i, j, k = i[keep], j[keep], k[keep]
+    d0, d1, d2, d3, b2 = d0[keep], d1[keep], d2[keep], d3[keep], b2[keep]
+    n_sub = 8
+    grid = np.linspace(0.0, 1.0, n_sub + 1)
+    f = np.stack([dot(_bezier(d0, d1, d2, d3, s, 0), _bezier(d0, d1, d2, d3, s, 1))
+                  for s in grid], axis=1)
+    brk_c, brk_s = np.nonzero((f[:, :-1] < 0) & (f[:, 1:] >= 0))
+    d0, d1, d2, d3 = d0[brk_c], d1[brk_c], d2[brk_c], d3[brk_c]
+    lo, hi = grid[brk_s], grid[brk_s + 1]
+    x = 0.5 * (lo + hi)
+    for _ in range(60):
+        sx = x[:, None]
+        p, dp, ddp = (_bezier(d0, d1, d2, d3, sx, o) for o in (0, 1, 2))
+        fx = dot(p, dp)
+        fpx = dot(dp, dp) + dot(p, ddp)
+        lo = np.where(fx < 0, x, lo)
+        hi = np.where(fx >= 0, x, hi)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            newton = x - fx / fpx
+        ok = (fpx > 0) & (newton > lo) & (newton <= hi)
+        x_new = np.where(ok, newton, 0.5 * (lo + hi))
+        done = bool(np.all(np.abs(x_new - x) < 1e-12))
+        x = x_new
+        if done:
+            break
+    dist = np.linalg.norm(_bezier(d0, d1, d2, d3, x[:, None], 0), axis=1)
+    sel = dist**2 < b2[brk_c]
+    idx = brk_c[sel]
+    return StepMinima(i[idx], j[idx], k[idx], x[sel], dist[sel])
+
+
+@dataclass(frozen=True)
+class Refined:
+    """SGP4 closest approaches.
+
+    Attributes
+    ----------
+    i, j : numpy.ndarray of int
+    tca_s : numpy.ndarray [s]
+        Time of closest approach after the reference instant.
+    miss_km : numpy.ndarray [km]
+    speed_km_s : numpy.ndarray [km/s]
+        Relative speed at TCA.
+    rel_pos_km, rel_vel_km_s : numpy.ndarray, shape (m, 3)
+        Relative position and velocity (j minus i) at TCA, TEME.
+    """
+
+    i: IntArray
+    j: IntArray
+    tca_s: FloatArray
+    miss_km: FloatArray
+    speed_km_s: FloatArray
+    rel_pos_km: FloatArray
+    rel_vel_km_s: FloatArray
+
+
+def refine_sgp4(
+    satrec_of: Callable[[int], Satrec], offset_min: Callable[[int], float], i: IntArray,
+    j: IntArray, t_guess_s: FloatArray, max_step_s: float,
+) -> Refined:
+    """Refine closest approaches on SGP4 (python-sgp4, the reference implementation).
+
+    Parameters
+    ----------
+    satrec_of : callable
+        Object index -> ``Satrec``.
+    offset_min : callable
+        Object index -> minutes from its element epoch to the reference instant.
+    i, j : numpy.ndarray of int
+    t_guess_s : numpy.ndarray [s]
+        Interpolated TCA after the reference instant.
+    max_step_s : float [s]
+        Largest Newton step (half the sampling step keeps the iteration in its basin).
+
+    Returns
+    -------
+    Refined
+        Only the candidates that converged without SGP4 error.
+    """
+    m = len(i)
+    t = np.array(t_guess_s, dtype=float)
+    sat_i = [satrec_of(int(a)) for a in i]
+    sat_j = [satrec_of(int(b)) for b in j]
+    off_i = np.array([offset_min(int(a)) for a in i])
+    off_j = np.array([offset_min(int(b)) for b in j])
+    d = np.zeros((m, 3))
+    w = np.zeros((m, 3))
+    bad = np.zeros(m, bool)
+    active = np.arange(m)
+    f_prev = np.full(m, np.nan)
+    t_prev = np.full(m, np.nan)
+    for _ in range(40):
+        if active.size == 0:
+            break
+        _states(sat_i, sat_j, off_i, off_j, t, active, d, w, bad)
+        f = np.einsum("ic,ic->i", d[active], w[active])
+        ww = np.einsum("ic,ic->i", w[active], w[active])
+        slope = ww.copy()
+        dt_prev = t[active] - t_prev[active]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            secant = (f - f_prev[active]) / dt_prev
+        # the secant slope includes d . a_rel, which matters for slow encounters
+        use = np.isfinite(secant) & (secant > 0.05 * ww) & (np.abs(dt_prev) > 1e-9)
+        slope = np.where(use, secant, slope)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = np.where(slope > 0, -f / slope, 0.0)
+        step = np.clip(step, -max_step_s, max_step_s)
+        f_prev[active] = f
+        t_prev[active] = t[active]
+        t[active] += step
+        done = (np.abs(step) < 1e-6) | bad[active]
+        active = active[~done]
+    _states(sat_i, sat_j, off_i, off_j, t, np.arange(m), d, w, bad)
+    ok = ~bad
+    if active.size:
+        ok[active] = False  # not converged
+    miss = np.linalg.norm(d, axis=1)
+    speed = np.linalg.norm(w, axis=1)
+    return Refined(i[ok], j[ok], t[ok], miss[ok], speed[ok], d[ok], w[ok])
+
+
+def _states(
+    sat_i: Sequence[Satrec], sat_j: Sequence[Satrec], off_i: FloatArray, off_j: FloatArray,
+    t: FloatArray, which: IntArray, d: FloatArray, w: FloatArray, bad: NDArray[np.bool_],
+) -> None:
+    for c in which.tolist():
+        tm = t[c] / 60.0
+        ei, ri, vi = sat_i[c].sgp4_tsince(off_i[c] + tm)
+        ej, rj, vj = sat_j[c].sgp4_tsince(off_j[c] + tm)
+        if ei or ej:
+            bad[c] = True
+            continue
+        d[c] = (rj[0] - ri[0], rj[1] - ri[1], rj[2] - ri[2])
+        w[c] = (vj[0] - vi[0], vj[1] - vi[1], vj[2] - vi[2])
