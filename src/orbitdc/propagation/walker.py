@@ -144,6 +144,30 @@ def _hermite(
 
 
 @dataclass(frozen=True)
+class IdealCircle:
+    """Circular model of a shell track (see :meth:`ShellTrack.ideal_circle`).
+
+    Attributes
+    ----------
+    radius_km : float [km]
+    normal, e1, e2 : numpy.ndarray
+        Unit normal of satellite 0's plane, its ascending-node direction, and ``normal x e1``
+        (node-free frame, i.e. at the shell epoch).
+    u0 : float [rad]
+        Argument of latitude of satellite 0 at phase 0.
+    delta_km : float [km]
+        Largest distance between the track and the model.
+    """
+
+    radius_km: float
+    normal: FloatArray
+    e1: FloatArray
+    e2: FloatArray
+    u0: float
+    delta_km: float
+
+
+@dataclass(frozen=True)
 class ShellTrack:
     """The symmetric description of one Walker shell (see the module docstring).
 
@@ -367,18 +391,15 @@ class ShellTrack:
             out.append(rot - gb)
         return tuple(out)
 
-    def ideal_lower_bounds(self, omega: float) -> FloatArray:
-        """Lower bound of ``min_phi D_k`` for every ``k`` [km], from an ideal circular model.
+    def ideal_circle(self, omega: float | None = None) -> IdealCircle:
+        """Best-fit circular model of the track and its largest deviation.
 
-        The track ``G(., omega)`` is compared with a circle of radius ``rho`` in its best-fit
-        plane, advancing uniformly with the phase; ``delta`` is the largest deviation of the
-        table from it. Two circles of equal radius and rate whose planes are ``gamma`` apart,
-        the leading one ``Delta`` ahead past their line of intersection, come no closer than
-        ``2 rho cos(gamma / 2) |sin(Delta / 2)|`` (Walker [2]_; from
-        ``|d|^2 = rho^2 [(1 + cos gamma)(1 - cos Delta) + (1 - cos gamma)(1 - cos(2u + Delta))]``),
-        so ``min D_k >= 2 rho cos(gamma_k / 2) |sin(Delta_k / 2)| - 2 delta``.
+        The circle has radius ``rho`` (mean radius of the table) in the best-fit plane
+        (smallest singular vector of the table), and satellite 0 sits at argument of latitude
+        ``phi + u0`` on it. With ``omega`` None the deviation bound covers every ``omega``
+        (``|C1| + |C2|`` added to the ``C0`` deviation).
         """
-        g, _ = self.tables_at(omega)
+        g = self.table_km[0] if omega is None else self.tables_at(omega)[0]
         n = self.table_size
         phi = TWO_PI * np.arange(n) / n
         _, _, vt = np.linalg.svd(g - g.mean(axis=0), full_matrices=False)
@@ -392,9 +413,28 @@ class ShellTrack:
         ang = np.arctan2(g @ e2, g @ e1)
         u0 = float(np.angle(np.mean(np.exp(1j * (ang - phi)))))
         ideal = rho * (np.cos(phi + u0)[:, None] * e1 + np.sin(phi + u0)[:, None] * e2)
+        dev = np.linalg.norm(g - ideal, axis=1)
+        if omega is None:
+            dev = dev + np.linalg.norm(self.table_km[1], axis=1) + np.linalg.norm(
+                self.table_km[2], axis=1)
         # Between table points the deviation can exceed the tabulated maximum by at most
-        # (h^2 / 8) max|dev''| (~1e-4 of it here); 1 % + 1 m covers it, and the omega drift.
-        delta = float(np.linalg.norm(g - ideal, axis=1).max() * 1.01 + 1e-3)
+        # (h^2 / 8) max|dev''| (~1e-4 of it here); 1 % + 1 m covers it.
+        delta = float(dev.max() * 1.01 + 1e-3)
+        return IdealCircle(rho, normal, e1, e2, u0, delta)
+
+    def ideal_lower_bounds(self, omega: float) -> FloatArray:
+        """Lower bound of ``min_phi D_k`` for every ``k`` [km], from an ideal circular model.
+
+        The track ``G(., omega)`` is compared with a circle of radius ``rho`` in its best-fit
+        plane, advancing uniformly with the phase; ``delta`` is the largest deviation of the
+        table from it. Two circles of equal radius and rate whose planes are ``gamma`` apart,
+        the leading one ``Delta`` ahead past their line of intersection, come no closer than
+        ``2 rho cos(gamma / 2) |sin(Delta / 2)|`` (Walker [2]_; from
+        ``|d|^2 = rho^2 [(1 + cos gamma)(1 - cos Delta) + (1 - cos gamma)(1 - cos(2u + Delta))]``),
+        so ``min D_k >= 2 rho cos(gamma_k / 2) |sin(Delta_k / 2)| - 2 delta``.
+        """
+        fit = self.ideal_circle(omega)
+        rho, normal, e1, e2, delta = fit.radius_km, fit.normal, fit.e1, fit.e2, fit.delta_km
         c, s = np.cos(self.node_offset_rad), np.sin(self.node_offset_rad)
 
         def rot(v: FloatArray) -> FloatArray:

@@ -42,10 +42,16 @@ from orbitdc.errors import InputError, require_range
 from orbitdc.orbits.shells import WalkerShell
 from orbitdc.propagation import GpeSet, Propagator, jd_parts, resolve_backend
 from orbitdc.propagation.walker import ShellTrack, offset_minima, self_separation_km
-from orbitdc.screening.broadphase import BroadPhaseObjects, candidate_pairs
+from orbitdc.screening.broadphase import (
+    BroadPhaseObjects,
+    QueryShell,
+    ShellAsker,
+    candidate_pairs,
+)
 from orbitdc.screening.narrowphase import interpolation_error_km, refine_sgp4, step_minima
 from orbitdc.screening.population import Population, ShellGroup
 from orbitdc.screening.probability import pc_isotropic, pc_small_hbr
+from orbitdc.screening.states import BlockStates, ShellSamples
 from orbitdc.screening.result import (
     CONJUNCTION_DTYPE,
     KIND_BACKGROUND,
@@ -55,6 +61,8 @@ from orbitdc.screening.result import (
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+
+TWO_PI = 2.0 * math.pi
 
 #: SGP4's WGS-72 gravitational parameter [km^3/s^2] (the model being screened).
 MU_SGP4_KM3_S2 = 398600.8
@@ -375,6 +383,8 @@ def plan_screening(
     sag = 1.05 * g_max * step**2 / 8.0
     rsag = g_max * (e_max + 0.01) * step**2 / 8.0
     interp = 2.0 * interpolation_error_km(step, r_min, e_max) + 1e-3
+    # shell states come from one track table per block (ShellSamples): < 1 m more
+    interp[keep.size:] += 1e-3
     chord_pad = sag + half + 1e-3
     radius_pad = rsag + half + 1e-3
     a_km = (MU_SGP4_KM3_S2 / (all_gpes.records["no_kozai"] / 60.0) ** 2) ** (1.0 / 3.0)
@@ -408,39 +418,42 @@ def screen_window(
     h = plan.step_s
     stats = {"candidates": 0.0, "step_minima": 0.0, "t_propagate_s": 0.0, "t_broad_s": 0.0,
              "t_narrow_s": 0.0, "t_refine_s": 0.0, "t_shell_intra_s": 0.0}
-    n = plan.n
     objects = BroadPhaseObjects(plan.secondary, plan.group, plan.chord_pad_km, plan.radius_pad_km)
     cat = plan.catalog_count
     prop = (Propagator(plan.gpes.subset(slice(0, cat)), plan.jd, plan.jd_frac, plan.backend)
             if cat else None)
     tracks = [_track(ps.group.shell, ps.group.epoch) for ps in plan.shells]
-    mins_i, mins_j, mins_t, mins_b = [], [], [], []
-    # the broad and narrow phases only concern pairs that are not both in one shell
-    generic = cat > 0 and n > 1 or len(plan.shells) > 1
+    query_shells = _query_shells(plan, tracks)
+    mins_i, mins_j, mins_t = [], [], []
+    # pairs other than two satellites of one shell exist only with a primary catalog object
+    # or with two shells
+    generic = bool(np.any(~plan.secondary[:cat])) or len(plan.shells) > 1 or (
+        cat > 0 and len(plan.shells) > 0)
     try:
         for kb in range(k0, k1, plan.block_steps) if generic else ():
             ke = min(kb + plan.block_steps, k1)
             t = np.arange(kb, ke + 1) * h
             ta = time.perf_counter()
-            pos = np.empty((t.size, 3, n))
-            vel = np.empty((t.size, 3, n))
-            valid = np.ones((t.size, n), bool)
             if prop is not None:
                 st = prop.states(t)
-                pos[:, :, :cat] = st[:, 0:3]
-                vel[:, :, :cat] = st[:, 3:6]
-                valid[:, :cat] = st[:, 6] == 0
-                del st
-            for ps, tr in zip(plan.shells, tracks, strict=True):
-                p, v = tr.states(t + ps.offset_s)
-                pos[:, :, ps.first:ps.first + tr.total] = p
-                vel[:, :, ps.first:ps.first + tr.total] = v
-            valid &= np.isfinite(pos).all(axis=1)
+                pos, vel = st[:, 0:3], st[:, 3:6]
+                valid = (st[:, 6] == 0) & np.isfinite(pos).all(axis=1)
+            else:
+                pos = vel = np.zeros((t.size, 3, 0))
+                valid = np.zeros((t.size, 0), bool)
+            samples = [(ps.first, tr.total, ShellSamples(tr, t + ps.offset_s))
+                       for ps, tr in zip(plan.shells, tracks, strict=True)]
+            states = BlockStates(t, pos, vel, valid, samples)
             tb = time.perf_counter()
-            ci, cj, ck = candidate_pairs(pos, valid, objects, plan.cell_km, plan.radius_bin_km)
+            ci, cj, ck = candidate_pairs(states, objects, plan.cell_km, plan.radius_bin_km,
+                                         query_shells)
             tc = time.perf_counter()
+            pi0, vi0 = states.pos_vel(ck, ci)
+            pj0, vj0 = states.pos_vel(ck, cj)
+            pi1, vi1 = states.pos_vel(ck + 1, ci)
+            pj1, vj1 = states.pos_vel(ck + 1, cj)
             bound = plan.threshold_km + plan.interp_err_km[ci] + plan.interp_err_km[cj]
-            sm = step_minima(pos, vel, ci, cj, ck, h, bound)
+            sm = step_minima(pj0 - pi0, vj0 - vi0, pj1 - pi1, vj1 - vi1, ci, cj, ck, h, bound)
             td = time.perf_counter()
             stats["candidates"] += ci.size
             stats["step_minima"] += sm.i.size
@@ -450,7 +463,6 @@ def screen_window(
             mins_i.append(sm.i)
             mins_j.append(sm.j)
             mins_t.append((kb + sm.k + sm.s) * h)
-            mins_b.append(kb + sm.k)
             if progress is not None:
                 progress(ke - kb)
     finally:
@@ -485,6 +497,135 @@ def screen_window(
     keep = (miss < plan.threshold_km) & (tca >= (k0 - 1) * h) & (tca < (k1 + 1) * h)
     keep &= (tca >= 0.0) & (tca < plan.window_s)
     return WindowResult(i[keep], j[keep], tca[keep], miss[keep], speed[keep], stats)
+
+
+def _query_shells(plan: ScreeningPlan, tracks: Sequence[ShellTrack]) -> tuple[QueryShell, ...]:
+    """Every shell is paired by inverse geometry: with catalog objects, and with the satellites
+    of each earlier shell whose radius band meets its own."""
+    bands = []
+    for ps, tr in zip(plan.shells, tracks, strict=True):
+        pad = float(plan.radius_pad_km[ps.first:ps.first + tr.total].max())
+        lo, hi = _shell_band(tr)
+        bands.append((lo - pad, hi + pad))
+    out = []
+    for s, (ps, tr) in enumerate(zip(plan.shells, tracks, strict=True)):
+        lo, hi = bands[s]
+        askers = []
+        for q in range(s):
+            if (bands[q][0] <= hi and lo <= bands[q][1]
+                    and shells_can_meet(tracks[q], tr, plan.threshold_km)):
+                asker = plan.shells[q]
+                pad = float(plan.radius_pad_km[asker.first:asker.first + tracks[q].total].max())
+                flags = _radius_flags(tracks[q], plan.step_s, pad, lo, hi)
+                askers.append(ShellAsker(asker.first, tracks[q].total, flags))
+        radius = np.linalg.norm(tr.table_km[0], axis=1)
+        # linear interpolation error <= dphi^2 / 8 max|R''| (R'' from second differences,
+        # doubled), plus the omega wobble |C1| + |C2|
+        d2 = np.abs(np.roll(radius, 1) - 2 * radius + np.roll(radius, -1)).max()
+        wobble = (np.linalg.norm(tr.table_km[1], axis=1)
+                  + np.linalg.norm(tr.table_km[2], axis=1)).max()
+        err = float(2.0 * d2 / 8.0 + wobble + 1e-3)
+        lat_bin, lat_lo, lat_hi = _latitude_radius_window(plan, tr, err)
+        pad = float(plan.radius_pad_km[ps.first:ps.first + tr.total].max())
+        out.append(QueryShell(tr, tr.ideal_circle(), ps.first, ps.offset_s, lo, hi, radius, err,
+                              lat_bin, lat_lo - pad, lat_hi + pad, tuple(askers)))
+    return tuple(out)
+
+
+def _latitude_radius_window(
+    plan: ScreeningPlan, track: ShellTrack, slack_km: float
+) -> tuple[float, FloatArray, FloatArray]:
+    """Radius range of a shell's satellites within reach of each latitude bin.
+
+    An object-step whose chord midpoint is at latitude ``lat`` stays within
+    ``eps = (v_max h / 2 + pad) / r_min`` of it; a satellite within the threshold of it is
+    within ``threshold / r_min`` more. Returns ``(bin width, rmin, rmax)`` over bins of
+    latitude from -90 deg, the range taken over the window ``lat +- (eps + threshold / r)``.
+    """
+    g = track.table_km[0]
+    r = np.linalg.norm(g, axis=1)
+    lat = np.arcsin(np.clip(g[:, 2] / r, -1.0, 1.0))
+    r_min = 6378.0
+    reach = plan.cell_km / 2.0 + plan.threshold_km  # cell >= v_max h + 2 pad
+    eps = reach / r_min + TWO_PI / track.table_size
+    width = 0.005
+    n_bins = int(math.ceil(math.pi / width)) + 1
+    idx = np.clip(((lat + 0.5 * math.pi) / width).astype(np.int64), 0, n_bins - 1)
+    rmin = np.full(n_bins, np.inf)
+    rmax = np.full(n_bins, -np.inf)
+    np.minimum.at(rmin, idx, r)
+    np.maximum.at(rmax, idx, r)
+    w = int(math.ceil(eps / width)) + 1
+    pad_min = np.concatenate([np.full(w, np.inf), rmin, np.full(w, np.inf)])
+    pad_max = np.concatenate([np.full(w, -np.inf), rmax, np.full(w, -np.inf)])
+    win_min = np.min(np.stack([pad_min[q:q + n_bins] for q in range(2 * w + 1)]), axis=0)
+    win_max = np.max(np.stack([pad_max[q:q + n_bins] for q in range(2 * w + 1)]), axis=0)
+    return width, win_min - slack_km, win_max + slack_km
+
+
+def shells_can_meet(a: ShellTrack, b: ShellTrack, threshold_km: float) -> bool:
+    """Whether any satellite of shell ``a`` can come within the threshold of one of ``b``.
+
+    The radius of a shell satellite and its latitude are functions of its phase only (node
+    rotations keep both), so each shell traces a fixed closed curve in the (latitude, radius)
+    plane. Two satellites within ``d`` of each other have latitudes within ``d / r`` and radii
+    within ``d``; if, latitude band by latitude band, the two curves' radius ranges stay more
+    than the threshold (plus interpolation and omega-wobble slack) apart, the shells never
+    meet (a rigorous test; Hoots et al.'s apogee/perigee filter made latitude-resolved).
+    """
+    pts = []
+    for tr in (a, b):
+        g = tr.table_km[0]
+        r = np.linalg.norm(g, axis=1)
+        lat = np.arcsin(np.clip(g[:, 2] / r, -1.0, 1.0))
+        wobble = float((np.linalg.norm(tr.table_km[1], axis=1)
+                        + np.linalg.norm(tr.table_km[2], axis=1)).max())
+        # between table points latitude moves by at most the table step; radius by
+        # |dr/dphi| * step
+        step = TWO_PI / tr.table_size
+        dr = float(np.abs(np.diff(np.append(r, r[0]))).max())
+        pts.append((lat, r, wobble + dr, step))
+    r_min = min(float(p[1].min()) for p in pts)
+    tol = (threshold_km + 2.0) / r_min + max(pts[0][3], pts[1][3])
+    edges_lo = -math.pi / 2 - tol
+    n_bins = int(math.ceil((math.pi + 2 * tol) / tol)) + 2
+    ranges = []
+    for lat, r, _, _ in pts:
+        idx = np.floor((lat - edges_lo) / tol).astype(np.int64)
+        rmin = np.full(n_bins, np.inf)
+        rmax = np.full(n_bins, -np.inf)
+        np.minimum.at(rmin, idx, r)
+        np.maximum.at(rmax, idx, r)
+        ranges.append((rmin, rmax))
+    slack = pts[0][2] + pts[1][2] + threshold_km + 1e-3
+    (amin, amax), (bmin, bmax) = ranges
+    for shift in (-1, 0, 1):
+        bmin_s = np.roll(bmin, shift)
+        bmax_s = np.roll(bmax, shift)
+        gap = np.maximum(amin - bmax_s, bmin_s - amax)
+        if np.any(gap <= slack):
+            return True
+    return False
+
+
+def _radius_flags(
+    track: ShellTrack, step_s: float, pad_km: float, band_lo: float, band_hi: float
+) -> NDArray[np.bool_]:
+    """For a step starting at table phase cell ``i``, whether the satellite's radius range
+    over the step (padded) can meet ``[band_lo, band_hi]``.
+
+    The radius depends on the phase only (``|G|``, rotations keep it); the step's arc is
+    covered by table cells ``i .. i + w`` with ``w = 1 + ceil(L' h / dphi)``.
+    """
+    n = track.table_size
+    radius = np.linalg.norm(track.table_km[0], axis=1)
+    wobble = float((np.linalg.norm(track.table_km[1], axis=1)
+                    + np.linalg.norm(track.table_km[2], axis=1)).max()) + 1e-3
+    w = 1 + math.ceil(track.phase_rate_rad_s * step_s / (TWO_PI / n))
+    shifted = np.stack([np.roll(radius, -q) for q in range(w + 1)])
+    rmin = shifted.min(axis=0) - wobble - pad_km
+    rmax = shifted.max(axis=0) + wobble + pad_km
+    return np.asarray((rmin <= band_hi) & (rmax >= band_lo))
 
 
 def _shell_intra(

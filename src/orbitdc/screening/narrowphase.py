@@ -75,17 +75,6 @@ def interpolation_error_km(step_s: float, perigee_km: FloatArray, ecc: FloatArra
     return np.asarray(step_s**4 * x4 / 384.0 + step_s * velocity_inconsistency_km_s(e) / 4.0)
 
 
-def _bezier(d0: FloatArray, d1: FloatArray, d2: FloatArray, d3: FloatArray, s: FloatArray,
-            order: int) -> FloatArray:
-    """Value (order 0), first or second derivative in ``s`` of a cubic Bezier; ``s`` broadcast."""
-    u = 1.0 - s
-    if order == 0:
-        return u**3 * d0 + 3 * u * u * s * d1 + 3 * u * s * s * d2 + s**3 * d3
-    if order == 1:
-        return 3 * (u * u * (d1 - d0) + 2 * u * s * (d2 - d1) + s * s * (d3 - d2))
-    return 6 * (u * (d2 - 2 * d1 + d0) + s * (d3 - 2 * d2 + d1))
-
-
 @dataclass(frozen=True)
 class StepMinima:
     """Local minima of the interpolated distance inside steps.
@@ -109,62 +98,77 @@ class StepMinima:
     distance_km: FloatArray
 
 
+def _dot(a: FloatArray, b: FloatArray) -> FloatArray:
+    return np.einsum("ic,ic->i", a, b)
+
+
+def _poly(coef: FloatArray, x: FloatArray) -> FloatArray:
+    """Horner evaluation of polynomials ``sum_n coef[:, n] x^n`` (one per row)."""
+    out = coef[:, -1] * x
+    for c in range(coef.shape[1] - 2, 0, -1):
+        out = (out + coef[:, c]) * x
+    return out + coef[:, 0]
+
+
 def step_minima(
-    pos: FloatArray, vel: FloatArray, i: IntArray, j: IntArray, k: IntArray, step_s: float,
-    bound_km: FloatArray,
+    d0: FloatArray, w0: FloatArray, d3: FloatArray, w3: FloatArray, i: IntArray, j: IntArray,
+    k: IntArray, step_s: float, bound_km: FloatArray,
 ) -> StepMinima:
     """Local minima of the interpolated relative distance below ``bound_km`` in each step.
 
-    ``pos`` and ``vel`` are shaped ``(B + 1, 3, n)``; ``(i, j, k)`` are candidate pairs and
-    steps; ``bound_km`` (per candidate) is the threshold plus both interpolation errors.
+    ``d0, w0`` (``d3, w3``) are the relative positions [km] and velocities [km/s], shape
+    ``(m, 3)``, at the start (end) of the step of candidate ``(i, j, k)``; ``bound_km`` (per
+    candidate) is the threshold plus both interpolation errors.
     """
     h = step_s
-    d0 = (pos[k, :, j] - pos[k, :, i])
-    d3 = (pos[k + 1, :, j] - pos[k + 1, :, i])
-    w0 = (vel[k, :, j] - vel[k, :, i])
-    w3 = (vel[k + 1, :, j] - vel[k + 1, :, i])
     d1 = d0 + (h / 3.0) * w0
     d2 = d3 - (h / 3.0) * w3
-
-    def dot(a: FloatArray, b: FloatArray) -> FloatArray:
-        return np.einsum("ic,ic->i", a, b)
-
     # degree-6 Bernstein coefficients of |D(s)|^2; their minimum bounds it from below
     c = np.stack([
-        dot(d0, d0), dot(d0, d1), (2 * dot(d0, d2) + 3 * dot(d1, d1)) / 5,
-        (dot(d0, d3) + 9 * dot(d1, d2)) / 10, (2 * dot(d1, d3) + 3 * dot(d2, d2)) / 5,
-        dot(d2, d3), dot(d3, d3),
+        _dot(d0, d0), _dot(d0, d1), (2 * _dot(d0, d2) + 3 * _dot(d1, d1)) / 5,
+        (_dot(d0, d3) + 9 * _dot(d1, d2)) / 10, (2 * _dot(d1, d3) + 3 * _dot(d2, d2)) / 5,
+        _dot(d2, d3), _dot(d3, d3),
     ])
-    b2 = np.asarray(bound_km) ** 2
-    keep = c.min(axis=0) < b2
-    i, j, k = i[keep], j[keep], k[keep]
-    d0, d1, d2, d3, b2 = d0[keep], d1[keep], d2[keep], d3[keep], b2[keep]
+    b2 = np.asarray(bound_km, dtype=float) ** 2
+    keep = np.flatnonzero(c.min(axis=0) < b2)
+    # power basis D(s) = P0 + P1 s + P2 s^2 + P3 s^3
+    p0 = d0[keep]
+    p1 = 3.0 * (d1[keep] - d0[keep])
+    p2 = 3.0 * (d2[keep] - 2.0 * d1[keep] + d0[keep])
+    p3 = d3[keep] - 3.0 * d2[keep] + 3.0 * d1[keep] - d0[keep]
+    # f = D . D' (degree 5) and |D|^2 (degree 6) as scalar polynomials in s
+    f = np.stack([_dot(p0, p1), 2 * _dot(p0, p2) + _dot(p1, p1),
+                  3 * _dot(p0, p3) + 3 * _dot(p1, p2), 4 * _dot(p1, p3) + 2 * _dot(p2, p2),
+                  5 * _dot(p2, p3), 3 * _dot(p3, p3)], axis=1)
+    dd = np.stack([_dot(p0, p0), 2 * _dot(p0, p1), 2 * _dot(p0, p2) + _dot(p1, p1),
+                   2 * _dot(p0, p3) + 2 * _dot(p1, p2), 2 * _dot(p1, p3) + _dot(p2, p2),
+                   2 * _dot(p2, p3), _dot(p3, p3)], axis=1)
+    fp = f[:, 1:] * np.arange(1, 6)[None, :]
     n_sub = 8
     grid = np.linspace(0.0, 1.0, n_sub + 1)
-    f = np.stack([dot(_bezier(d0, d1, d2, d3, s, 0), _bezier(d0, d1, d2, d3, s, 1))
-                  for s in grid], axis=1)
-    brk_c, brk_s = np.nonzero((f[:, :-1] < 0) & (f[:, 1:] >= 0))
-    d0, d1, d2, d3 = d0[brk_c], d1[brk_c], d2[brk_c], d3[brk_c]
-    lo, hi = grid[brk_s], grid[brk_s + 1]
+    fg = np.stack([_poly(f, np.full(keep.size, s)) for s in grid], axis=1)
+    row, col = np.nonzero((fg[:, :-1] < 0) & (fg[:, 1:] >= 0))
+    fr, fpr = f[row], fp[row]
+    lo, hi = grid[col], grid[col + 1]
     x = 0.5 * (lo + hi)
+    active = np.arange(row.size)
     for _ in range(60):
-        sx = x[:, None]
-        p, dp, ddp = (_bezier(d0, d1, d2, d3, sx, o) for o in (0, 1, 2))
-        fx = dot(p, dp)
-        fpx = dot(dp, dp) + dot(p, ddp)
-        lo = np.where(fx < 0, x, lo)
-        hi = np.where(fx >= 0, x, hi)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            newton = x - fx / fpx
-        ok = (fpx > 0) & (newton > lo) & (newton <= hi)
-        x_new = np.where(ok, newton, 0.5 * (lo + hi))
-        done = bool(np.all(np.abs(x_new - x) < 1e-12))
-        x = x_new
-        if done:
+        if active.size == 0:
             break
-    dist = np.linalg.norm(_bezier(d0, d1, d2, d3, x[:, None], 0), axis=1)
-    sel = dist**2 < b2[brk_c]
-    idx = brk_c[sel]
+        xa = x[active]
+        fx = _poly(fr[active], xa)
+        fpx = _poly(fpr[active], xa)
+        lo[active] = np.where(fx < 0, xa, lo[active])
+        hi[active] = np.where(fx >= 0, xa, hi[active])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            newton = xa - fx / fpx
+        good = (fpx > 0) & (newton > lo[active]) & (newton <= hi[active])
+        x_new = np.where(good, newton, 0.5 * (lo[active] + hi[active]))
+        x[active] = x_new
+        active = active[np.abs(x_new - xa) >= 1e-12]
+    dist = np.sqrt(np.clip(_poly(dd[row], x), 0.0, None))
+    sel = dist**2 < b2[keep[row]]
+    idx = keep[row[sel]]
     return StepMinima(i[idx], j[idx], k[idx], x[sel], dist[sel])
 
 
