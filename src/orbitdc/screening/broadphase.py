@@ -296,25 +296,36 @@ def _hash_pairs(
     cell_base = kk.astype(np.int64)
     for a, b in zip(order_axes, axis_bits, strict=True):
         cell_base = (cell_base << b) | clo[a]
-    # each box spans span + 1 cells per axis (1 or 2 when boxes are smaller than cells)
-    count = np.prod(span + 1, axis=0)
-    entry_box = np.repeat(np.arange(m_box, dtype=np.int64), count)
-    extra = np.zeros(entry_box.size, np.int64)
-    if np.any(count > 1):
-        # mixed-radix decomposition of the entry's rank inside its box
-        rank = np.arange(entry_box.size, dtype=np.int64) - np.repeat(np.cumsum(count) - count,
-                                                                     count)
-        sel = np.flatnonzero(count[entry_box] > 1)
-        rk = rank[sel]
-        eb = entry_box[sel]
-        off = np.zeros(sel.size, np.int64)
+    # each box spans span + 1 cells per axis (1 or 2 when boxes are at most a cell wide):
+    # one pass per corner offset (o_r, o_x, o_y, o_z) in {0, 1}^4
+    head = (cell_base << low) | (sec_all[ii].astype(np.int64) << box_bits) | np.arange(m_box)
+    wide = np.flatnonzero((span > 1).any(axis=0))
+    narrow = np.ones(m_box, bool)
+    narrow[wide] = False
+    keys = []
+    if wide.size:
+        # rare boxes spanning more cells (fast radial motion): mixed-radix expansion
+        count = np.prod(span[:, wide] + 1, axis=0)
+        eb = np.repeat(wide, count)
+        rk = np.arange(eb.size, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+        off = np.zeros(eb.size, np.int64)
         for a in order_axes:
             na = span[a][eb] + 1
             off += (rk % na) * stride[a]
             rk //= na
-        extra[sel] = off
-    head = (cell_base << low) | (sec_all[ii].astype(np.int64) << box_bits) | np.arange(m_box)
-    key = head[entry_box] + (extra << low)
+        keys.append(head[eb] + (off << low))
+    for offs in range(16):
+        o = [(offs >> q) & 1 for q in range(4)]  # order_axes positions
+        mask = narrow.copy()
+        delta = 0
+        for q, a in enumerate(order_axes):
+            if o[q]:
+                mask &= span[a] >= 1
+                delta += stride[a]
+        sel = head[mask]
+        if sel.size:
+            keys.append(sel + (delta << low))
+    key = np.concatenate(keys)
     key.sort()
     cells = key >> low
     box = key & ((1 << box_bits) - 1)

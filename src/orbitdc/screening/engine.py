@@ -472,15 +472,8 @@ def screen_window(
     tj = np.concatenate(mins_j) if mins_j else np.zeros(0, np.int64)
     tt = np.concatenate(mins_t) if mins_t else np.zeros(0)
     te = time.perf_counter()
-    satrecs: dict[int, Satrec] = {}
-
-    def satrec_of(k: int) -> Satrec:
-        if k not in satrecs:
-            satrecs[k] = plan.gpes.subset(np.array([k])).satrecs()[0]
-        return satrecs[k]
-
-    offsets = plan.gpes.epoch_offset_min(plan.jd, plan.jd_frac)
-    ref = refine_sgp4(satrec_of, lambda k: float(offsets[k]), ti, tj, tt, h / 2.0)
+    ref = refine_sgp4(plan.gpes, plan.jd, plan.jd_frac, ti, tj, tt, h / 2.0,
+                      fast=plan.backend == "heyoka")
     stats["t_refine_s"] += time.perf_counter() - te
     parts = [(ref.i, ref.j, ref.tca_s, ref.miss_km, ref.speed_km_s)]
     ts = time.perf_counter()

@@ -26,14 +26,13 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from sgp4.api import Satrec
 
 from orbitdc.constants import MU_EARTH_KM3_S2
+from orbitdc.propagation import GpeSet, heyoka_available
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -197,23 +196,123 @@ class Refined:
     rel_vel_km_s: FloatArray
 
 
+class _PairEvaluator:
+    """Relative position and velocity of candidate pairs at per-candidate times."""
+
+    def __call__(self, t_s: FloatArray, which: IntArray) -> tuple[FloatArray, FloatArray,
+                                                                  NDArray[np.bool_]]:
+        raise NotImplementedError
+
+
+class _Sgp4Pairs(_PairEvaluator):
+    """python-sgp4 (the reference), one call per object and time."""
+
+    def __init__(self, gpes: GpeSet, jd: float, jd_frac: float, i: IntArray, j: IntArray):
+        objs = np.unique(np.concatenate([i, j]))
+        sats = dict(zip(objs.tolist(), gpes.subset(objs).satrecs(), strict=True))
+        off = gpes.epoch_offset_min(jd, jd_frac)
+        self.sat_i = [sats[int(a)] for a in i]
+        self.sat_j = [sats[int(b)] for b in j]
+        self.off_i = off[i]
+        self.off_j = off[j]
+
+    def __call__(self, t_s: FloatArray, which: IntArray) -> tuple[FloatArray, FloatArray,
+                                                                  NDArray[np.bool_]]:
+        d = np.zeros((which.size, 3))
+        w = np.zeros((which.size, 3))
+        bad = np.zeros(which.size, bool)
+        for n, c in enumerate(which.tolist()):
+            tm = t_s[n] / 60.0
+            ei, ri, vi = self.sat_i[c].sgp4_tsince(self.off_i[c] + tm)
+            ej, rj, vj = self.sat_j[c].sgp4_tsince(self.off_j[c] + tm)
+            if ei or ej:
+                bad[n] = True
+                continue
+            d[n] = (rj[0] - ri[0], rj[1] - ri[1], rj[2] - ri[2])
+            w[n] = (vj[0] - vi[0], vj[1] - vi[1], vj[2] - vi[2])
+        return d, w, bad
+
+
+class _HeyokaPairs(_PairEvaluator):
+    """heyoka's SGP4 on one column per candidate and side (scalar mode, vectorised)."""
+
+    def __init__(self, gpes: GpeSet, jd: float, jd_frac: float, i: IntArray, j: IntArray):
+        import heyoka
+
+        cols = np.concatenate([i, j])
+        sub = gpes.subset(cols)
+        self.m = i.size
+        self.off = sub.epoch_offset_min(jd, jd_frac)
+        self.prop = heyoka.model.sgp4_propagator(sub.heyoka_data())
+
+    def __call__(self, t_s: FloatArray, which: IntArray) -> tuple[FloatArray, FloatArray,
+                                                                  NDArray[np.bool_]]:
+        t_all = np.zeros(2 * self.m)
+        t_all[which] = t_s
+        t_all[which + self.m] = t_s
+        out = self.prop(np.ascontiguousarray(self.off + t_all / 60.0))
+        a = out[:, which]
+        b = out[:, which + self.m]
+        bad = (a[6] != 0) | (b[6] != 0)
+        return (b[0:3] - a[0:3]).T, (b[3:6] - a[3:6]).T, bad
+
+
+def _newton(
+    evaluate: _PairEvaluator, t: FloatArray, active: IntArray, max_step_s: float, tol_s: float,
+    iterations: int, bad: NDArray[np.bool_],
+) -> IntArray:
+    """Iterate ``t <- t - f / f'`` on ``f = d . w``; returns the candidates not converged.
+
+    ``f'`` is the secant slope when it is reliable (it includes ``d . a_rel``, which matters for
+    slow encounters), else ``w . w``.
+    """
+    f_prev = np.full(t.size, np.nan)
+    t_prev = np.full(t.size, np.nan)
+    for _ in range(iterations):
+        if active.size == 0:
+            break
+        d, w, err = evaluate(t[active], active)
+        bad[active[err]] = True
+        f = np.einsum("ic,ic->i", d, w)
+        ww = np.einsum("ic,ic->i", w, w)
+        dt_prev = t[active] - t_prev[active]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            secant = (f - f_prev[active]) / dt_prev
+        use = np.isfinite(secant) & (secant > 0.05 * ww) & (np.abs(dt_prev) > 1e-9)
+        slope = np.where(use, secant, ww)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = np.where(slope > 0, -f / slope, 0.0)
+        step = np.clip(step, -max_step_s, max_step_s)
+        f_prev[active] = f
+        t_prev[active] = t[active]
+        t[active] += np.where(err, 0.0, step)
+        active = active[~((np.abs(step) < tol_s) | err)]
+    return active
+
+
 def refine_sgp4(
-    satrec_of: Callable[[int], Satrec], offset_min: Callable[[int], float], i: IntArray,
-    j: IntArray, t_guess_s: FloatArray, max_step_s: float,
+    gpes: GpeSet, jd: float, jd_frac: float, i: IntArray, j: IntArray, t_guess_s: FloatArray,
+    max_step_s: float, fast: bool = True,
 ) -> Refined:
-    """Refine closest approaches on SGP4 (python-sgp4, the reference implementation).
+    """Refine closest approaches on SGP4.
+
+    Iterates on ``f(t) = d . w = 0`` with heyoka's vectorised SGP4 when ``fast`` and available
+    (near-Earth objects), then polishes every TCA with python-sgp4, the reference
+    implementation, so the reported TCA and miss distance are python-sgp4 values.
 
     Parameters
     ----------
-    satrec_of : callable
-        Object index -> ``Satrec``.
-    offset_min : callable
-        Object index -> minutes from its element epoch to the reference instant.
+    gpes : GpeSet
+        Element sets of the plan's objects.
+    jd, jd_frac : float [days]
+        Reference instant.
     i, j : numpy.ndarray of int
     t_guess_s : numpy.ndarray [s]
         Interpolated TCA after the reference instant.
     max_step_s : float [s]
         Largest Newton step (half the sampling step keeps the iteration in its basin).
+    fast : bool
+        Use heyoka for the first iterations when installed.
 
     Returns
     -------
@@ -222,56 +321,24 @@ def refine_sgp4(
     """
     m = len(i)
     t = np.array(t_guess_s, dtype=float)
-    sat_i = [satrec_of(int(a)) for a in i]
-    sat_j = [satrec_of(int(b)) for b in j]
-    off_i = np.array([offset_min(int(a)) for a in i])
-    off_j = np.array([offset_min(int(b)) for b in j])
-    d = np.zeros((m, 3))
-    w = np.zeros((m, 3))
     bad = np.zeros(m, bool)
-    active = np.arange(m)
-    f_prev = np.full(m, np.nan)
-    t_prev = np.full(m, np.nan)
-    for _ in range(40):
-        if active.size == 0:
-            break
-        _states(sat_i, sat_j, off_i, off_j, t, active, d, w, bad)
-        f = np.einsum("ic,ic->i", d[active], w[active])
-        ww = np.einsum("ic,ic->i", w[active], w[active])
-        slope = ww.copy()
-        dt_prev = t[active] - t_prev[active]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            secant = (f - f_prev[active]) / dt_prev
-        # the secant slope includes d . a_rel, which matters for slow encounters
-        use = np.isfinite(secant) & (secant > 0.05 * ww) & (np.abs(dt_prev) > 1e-9)
-        slope = np.where(use, secant, slope)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            step = np.where(slope > 0, -f / slope, 0.0)
-        step = np.clip(step, -max_step_s, max_step_s)
-        f_prev[active] = f
-        t_prev[active] = t[active]
-        t[active] += step
-        done = (np.abs(step) < 1e-6) | bad[active]
-        active = active[~done]
-    _states(sat_i, sat_j, off_i, off_j, t, np.arange(m), d, w, bad)
-    ok = ~bad
-    if active.size:
-        ok[active] = False  # not converged
+    if m == 0:
+        z = np.zeros((0, 3))
+        return Refined(i, j, t, t.copy(), t.copy(), z, z.copy())
+    if fast and heyoka_available():
+        deep = gpes.is_deep_space()
+        near = np.flatnonzero(~deep[i] & ~deep[j])
+        if near.size:
+            ev = _HeyokaPairs(gpes, jd, jd_frac, i[near], j[near])
+            t_near = t[near]
+            bad_near = np.zeros(near.size, bool)
+            _newton(ev, t_near, np.arange(near.size), max_step_s, 1e-6, 40, bad_near)
+            t[near] = t_near
+    reference = _Sgp4Pairs(gpes, jd, jd_frac, i, j)
+    left = _newton(reference, t, np.arange(m), max_step_s, 1e-7, 40, bad)
+    d, w, err = reference(t, np.arange(m))
+    ok = ~(bad | err)
+    ok[left] = False  # not converged
     miss = np.linalg.norm(d, axis=1)
     speed = np.linalg.norm(w, axis=1)
     return Refined(i[ok], j[ok], t[ok], miss[ok], speed[ok], d[ok], w[ok])
-
-
-def _states(
-    sat_i: Sequence[Satrec], sat_j: Sequence[Satrec], off_i: FloatArray, off_j: FloatArray,
-    t: FloatArray, which: IntArray, d: FloatArray, w: FloatArray, bad: NDArray[np.bool_],
-) -> None:
-    for c in which.tolist():
-        tm = t[c] / 60.0
-        ei, ri, vi = sat_i[c].sgp4_tsince(off_i[c] + tm)
-        ej, rj, vj = sat_j[c].sgp4_tsince(off_j[c] + tm)
-        if ei or ej:
-            bad[c] = True
-            continue
-        d[c] = (rj[0] - ri[0], rj[1] - ri[1], rj[2] - ri[2])
-        w[c] = (vj[0] - vi[0], vj[1] - vi[1], vj[2] - vi[2])
