@@ -12,6 +12,7 @@ import click
 
 from orbitdc import __version__
 from orbitdc.cli._common import OrbitdcGroup
+from orbitdc.cli.screen import screen
 from orbitdc.cli.size import size
 from orbitdc.cli.validate import validate
 
@@ -32,6 +33,7 @@ def cli() -> None:
 
 cli.add_command(validate)
 cli.add_command(size)
+cli.add_command(screen)
 
 
 def main() -> None:

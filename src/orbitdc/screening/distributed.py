@@ -1,0 +1,47 @@
+"""Run a screening's sub-windows as tasks on a Dask cluster.
+
+The plan (element sets as numpy tables, shells as their specifications) is scattered to every
+worker once; each task screens one sub-window with :func:`~orbitdc.screening.engine.
+screen_window`, exactly as the local run does, so the conjunctions are the same (the local run
+uses the same cut into sub-windows and the same per-window code, and every window's work
+depends only on the plan and its index).
+
+Install the extra: ``pip install "orbitdc[distributed]"``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from orbitdc.errors import InputError, OrbitdcError
+from orbitdc.screening.engine import ScreeningPlan, WindowResult, screen_window
+
+
+def connect(address: str) -> Any:
+    """A ``dask.distributed.Client`` for a scheduler address (``tcp://host:8786``).
+
+    Raises
+    ------
+    OrbitdcError
+        When dask.distributed is not installed or the scheduler cannot be reached.
+    """
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise OrbitdcError(
+            "dask.distributed is not installed: pip install 'orbitdc[distributed]'"
+        ) from None
+    if "://" not in address:
+        raise InputError("dask_scheduler", address, "must be an address like tcp://host:8786")
+    try:
+        return Client(address, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise OrbitdcError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
+
+
+def run_windows_dask(client: Any, plan: ScreeningPlan) -> list[WindowResult]:
+    """Screen every sub-window of ``plan`` as one task; results in window order."""
+    remote_plan = client.scatter(plan, broadcast=True)
+    futures = [client.submit(screen_window, remote_plan, w, pure=False)
+               for w in range(len(plan.windows))]
+    return list(client.gather(futures))
