@@ -24,6 +24,7 @@ class UtcDateTime(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
                 ) -> datetime:
+        """Parse the text; naive times are UTC, others are converted to UTC."""
         if isinstance(value, datetime):
             return value if value.tzinfo else value.replace(tzinfo=UTC)
         text = str(value).strip()
@@ -44,6 +45,7 @@ class PopulationSpec(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
                 ) -> str:
+        """Check a walker specification or that the file exists; return the text."""
         text = str(value)
         if text.lower().startswith("walker:"):
             from orbitdc.screening import parse_walker_spec
@@ -108,7 +110,7 @@ def screen(
     progress: bool | None,
     as_json: bool,
 ) -> None:
-    """Screen CATALOG (TLE/3LE/OMM file or walker:ALT_KM:INC:T/P/F) for close approaches.
+    r"""Screen CATALOG (TLE/3LE/OMM file or walker:ALT_KM:INC:T/P/F) for close approaches.
 
     \b
     The 2009 Iridium 33 / Cosmos 2251 collision from the last public TLEs:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -64,17 +65,17 @@ class States:
 
 
 def times_to_offsets(times: ArrayLike | Sequence[datetime]) -> tuple[float, float, np.ndarray]:
-    """Reference two-part Julian date and offsets [s] of UTC instants.
+    """Return the reference two-part Julian date and the offsets [s] of UTC instants.
 
     ``times`` are timezone-aware or UTC-naive datetimes, ``numpy.datetime64`` values or Julian
     dates (floats). Returns ``(jd, jd_frac, t_s)`` with ``t_s`` seconds after ``jd + jd_frac``.
     """
-    seq = list(times) if not isinstance(times, np.ndarray) else times
+    seq: Any = list(times) if not isinstance(times, np.ndarray) else times  # type: ignore[arg-type]
     if len(seq) == 0:
         raise InputError("times", "[]", "must hold at least one instant")
     first = seq[0]
     if isinstance(first, datetime):
-        moments = [t if t.tzinfo else t.replace(tzinfo=UTC) for t in seq]  # type: ignore[union-attr]
+        moments: list[datetime] = [t if t.tzinfo else t.replace(tzinfo=UTC) for t in seq]
         ref = moments[0]
         t_s = np.array([(m - ref).total_seconds() for m in moments])
         jd, frac = jd_parts(ref)

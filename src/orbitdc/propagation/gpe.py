@@ -100,11 +100,11 @@ class GpeSet:
         return cls(rec)
 
     def subset(self, indices: NDArray[np.integer] | slice) -> GpeSet:
-        """The objects at ``indices`` (a copy)."""
+        """Return the objects at ``indices`` (a copy)."""
         return GpeSet(np.ascontiguousarray(self.records[indices]))
 
     def concat(self, other: GpeSet) -> GpeSet:
-        """This set followed by ``other``."""
+        """Return this set followed by ``other``."""
         return GpeSet(np.concatenate([self.records, other.records]))
 
     def satrecs(self, indices: NDArray[np.integer] | None = None) -> list[Satrec]:
@@ -128,7 +128,7 @@ class GpeSet:
         return out
 
     def heyoka_data(self) -> NDArray[np.float64]:
-        """heyoka's 9 x n GPE array (C-contiguous)."""
+        """Heyoka's 9 x n GPE array (C-contiguous)."""
         r = self.records
         return np.ascontiguousarray(
             np.stack([r["no_kozai"], r["ecco"], r["inclo"], r["nodeo"], r["argpo"], r["mo"],

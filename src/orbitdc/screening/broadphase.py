@@ -56,6 +56,9 @@ BoolArray = NDArray[np.bool_]
 
 TWO_PI = 2.0 * math.pi
 
+#: SGP4's WGS-72 gravitational parameter [km^3/s^2].
+MU_SGP4_KM3_S2 = 398600.8
+
 
 @dataclass(frozen=True)
 class BroadPhaseObjects:
@@ -139,6 +142,28 @@ class QueryShell:
     lat_rmin_km: FloatArray
     lat_rmax_km: FloatArray
     askers: tuple[ShellAsker, ...] = ()
+
+
+def sagitta_km(step_s: float, r_min_km: FloatArray) -> FloatArray:
+    """Bound on the distance between a trajectory and its chord over one step [km].
+
+    ``|x(t) - chord(t)| <= max|x''| h^2 / 8`` (remainder of linear interpolation), with
+    ``|x''| <= 1.05 mu / r_min^2``: gravity plus J2 (1.6e-3 of it) and SGP4's periodic terms.
+    """
+    r = np.asarray(r_min_km, dtype=float)
+    return np.asarray(1.05 * MU_SGP4_KM3_S2 / r**2 * step_s**2 / 8.0)
+
+
+def radius_sagitta_km(step_s: float, r_min_km: FloatArray, ecc: FloatArray) -> FloatArray:
+    """Bound on the distance between the radius ``r(t)`` and its chord over one step [km].
+
+    Kepler: ``r'' = (mu / r^2)(p / r - 1)`` with ``|p / r - 1| <= e``; J2 and SGP4's
+    short-periodic radial terms (amplitude ~10 km at twice the orbital rate, so ``r''`` up to
+    ``4 n^2 * 10 km``, ~1 % of gravity) add 0.01 to ``e``.
+    """
+    r = np.asarray(r_min_km, dtype=float)
+    e = np.asarray(ecc, dtype=float)
+    return np.asarray(MU_SGP4_KM3_S2 / r**2 * (e + 0.01) * step_s**2 / 8.0)
 
 
 def _bits(n: int) -> int:
@@ -225,7 +250,7 @@ def _boxes(
 
 
 def _coverage(k: IntArray, lo: IntArray, hi: IntArray, n_steps: int, nb: int) -> IntArray:
-    """Number of object-steps covering each (step, radius bin): difference array + cumsum."""
+    """Count the object-steps covering each (step, radius bin) (difference array, cumsum)."""
     size = n_steps * (nb + 1)
     d = np.bincount(k * (nb + 1) + lo, minlength=size) - np.bincount(
         k * (nb + 1) + hi + 1, minlength=size
@@ -378,9 +403,9 @@ def _query_pairs(
                 qs.lat_rmin_km.size - 1)
     fine = (rlo[kk, ii] <= qs.lat_rmax_km[b]) & (rhi[kk, ii] >= qs.lat_rmin_km[b])
     kk, ii = kk[fine], ii[fine]
-    lo, hi = _boxes(_gather3(pos, kk, ii), _gather3(pos, kk + 1, ii), rlo[kk, ii], rhi[kk, ii],
-                    objects.chord_pad_km[ii])
-    ks, iis, los, his = [kk], [ii], [lo], [hi]
+    e0, e1 = _gather3(pos, kk, ii), _gather3(pos, kk + 1, ii)
+    lo, hi = _boxes(e0, e1, rlo[kk, ii], rhi[kk, ii], objects.chord_pad_km[ii])
+    ks, iis, los, his, ends0, ends1 = [kk], [ii], [lo], [hi], [e0], [e1]
     samples = {first: smp for first, _, smp in states.shells}
     for ask in qs.askers:
         smp = samples[ask.first]
@@ -406,12 +431,16 @@ def _query_pairs(
         iis.append(idx[inb])
         los.append(lo_a)
         his.append(hi_a)
+        ends0.append(p0[inb].T)
+        ends1.append(p1[inb].T)
     kk = np.concatenate(ks)
     ii = np.concatenate(iis)
     if kk.size == 0:
         return _empty()
     lo = np.concatenate(los, axis=1)
     hi = np.concatenate(his, axis=1)
+    end0 = np.concatenate(ends0, axis=1)
+    end1 = np.concatenate(ends1, axis=1)
     center = 0.5 * (lo[:3] + hi[:3]).T
     half_diag = 0.5 * np.sqrt(((hi[:3] - lo[:3]) ** 2).sum(axis=0))
     # A shell satellite's box lies within L/2 + sqrt(3) pad of its chord midpoint, which is
@@ -448,14 +477,13 @@ def _query_pairs(
     q, k, j, p0, p1 = q[overlap], k[overlap], j[overlap], p0[:, overlap], p1[:, overlap]
     obj = ii[q]
     # relative chords: the satellite's real positions are within delta of the ideal ones
-    near = _chords_near(_gather3(pos, k, obj) - p0, _gather3(pos, k + 1, obj) - p1,
+    near = _chords_near(end0[:, q] - p0, end1[:, q] - p1,
                         objects.chord_pad_km[obj] + objects.chord_pad_km[j] + qs.circle.delta_km)
     return j[near].astype(np.int64), obj[near].astype(np.int64), k[near].astype(np.int64)
 
 
 def _chords_near(d0: FloatArray, d1: FloatArray, reach_km: FloatArray) -> BoolArray:
-    """Whether the segment ``d0 -> d1`` (relative chord, ``(3, m)``) passes within ``reach``
-    of the origin.
+    """Test whether the relative chord ``d0 -> d1`` (``(3, m)``) passes within ``reach`` of 0.
 
     Each trajectory is within its sagitta of its chord, so the relative position is within
     the sum of the sagittas of the relative chord; ``reach`` is that sum plus the threshold

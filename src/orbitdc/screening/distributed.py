@@ -18,7 +18,7 @@ from orbitdc.screening.engine import ScreeningPlan, WindowResult, screen_window
 
 
 def connect(address: str) -> Any:
-    """A ``dask.distributed.Client`` for a scheduler address (``tcp://host:8786``).
+    """Connect a ``dask.distributed.Client`` to a scheduler address (``tcp://host:8786``).
 
     Raises
     ------

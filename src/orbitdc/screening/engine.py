@@ -47,17 +47,19 @@ from orbitdc.screening.broadphase import (
     QueryShell,
     ShellAsker,
     candidate_pairs,
+    radius_sagitta_km,
+    sagitta_km,
 )
 from orbitdc.screening.narrowphase import interpolation_error_km, refine_sgp4, step_minima
 from orbitdc.screening.population import Population, ShellGroup
 from orbitdc.screening.probability import pc_isotropic, pc_small_hbr
-from orbitdc.screening.states import BlockStates, ShellSamples
 from orbitdc.screening.result import (
     CONJUNCTION_DTYPE,
     KIND_BACKGROUND,
     KIND_INTRA,
     ScreeningResult,
 )
+from orbitdc.screening.states import BlockStates, ShellSamples
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -188,7 +190,9 @@ def _catalog_bands(
     ra = np.where(good, ra, -np.inf)
     lo = rp.min(axis=0) - RADIUS_BAND_MARGIN_KM
     hi = ra.max(axis=0) + RADIUS_BAND_MARGIN_KM
-    ecc = np.where(good, (ra - rp) / np.where(good, ra + rp, 1.0), 0.0).max(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ecc_s = (ra - rp) / (ra + rp)
+    ecc = np.where(good & np.isfinite(ecc_s), ecc_s, 0.0).max(axis=0)
     ecc = np.maximum(ecc, gpes.records["ecco"])
     return lo, hi, np.nan_to_num(ecc, nan=1.0, posinf=1.0)
 
@@ -270,8 +274,10 @@ def plan_screening(
     use_symmetry: bool = True,
     max_block_objects: int = 1_500_000,
 ) -> tuple[ScreeningPlan, dict[str, float], dict[str, float]]:
-    """Decide what to propagate and how to cut the window; returns ``(plan, shell
-    self-separations, counters)``."""
+    """Decide what to propagate and how to cut the window.
+
+    Returns ``(plan, shell self-separations, counters)``.
+    """
     require_range("hours", hours, gt=0.0, le=24.0 * 366)
     require_range("threshold_km", threshold_km, gt=0.0, le=1000.0)
     step = float(step_s) if step_s is not None else default_step_s(threshold_km)
@@ -376,12 +382,8 @@ def plan_screening(
     all_gpes = GpeSet(np.concatenate(plan_gpes))
     r_min = np.maximum(np.concatenate(rp), 6378.0 - 100.0)
     e_max = np.clip(np.concatenate(ec), 0.0, 0.99)
-    # Sagitta bounds: |x''| <= 1.05 mu / r_min^2 (gravity plus J2 and SGP4's periodic terms);
-    # |r''| <= (mu / r_min^2)(e + 0.01) (Kepler: r'' = (mu / r^2)(p / r - 1), |p/r - 1| <= e,
-    # plus J2 short-periodic radial terms, 4 n^2 * ~17 km).
-    g_max = MU_SGP4_KM3_S2 / r_min**2
-    sag = 1.05 * g_max * step**2 / 8.0
-    rsag = g_max * (e_max + 0.01) * step**2 / 8.0
+    sag = sagitta_km(step, r_min)
+    rsag = radius_sagitta_km(step, r_min, e_max)
     interp = 2.0 * interpolation_error_km(step, r_min, e_max) + 1e-3
     # shell states come from one track table per block (ShellSamples): < 1 m more
     interp[keep.size:] += 1e-3
@@ -432,7 +434,7 @@ def screen_window(
     try:
         for kb in range(k0, k1, plan.block_steps) if generic else ():
             ke = min(kb + plan.block_steps, k1)
-            t = np.arange(kb, ke + 1) * h
+            t: FloatArray = np.arange(kb, ke + 1, dtype=float) * h
             ta = time.perf_counter()
             if prop is not None:
                 st = prop.states(t)
@@ -493,8 +495,11 @@ def screen_window(
 
 
 def _query_shells(plan: ScreeningPlan, tracks: Sequence[ShellTrack]) -> tuple[QueryShell, ...]:
-    """Every shell is paired by inverse geometry: with catalog objects, and with the satellites
-    of each earlier shell whose radius band meets its own."""
+    """Pair every shell by inverse geometry.
+
+    A shell is queried by catalog objects and by the satellites of each earlier shell whose
+    radius band meets its own (and which :func:`shells_can_meet` does not exclude).
+    """
     bands = []
     for ps, tr in zip(plan.shells, tracks, strict=True):
         pad = float(plan.radius_pad_km[ps.first:ps.first + tr.total].max())
@@ -604,8 +609,10 @@ def shells_can_meet(a: ShellTrack, b: ShellTrack, threshold_km: float) -> bool:
 def _radius_flags(
     track: ShellTrack, step_s: float, pad_km: float, band_lo: float, band_hi: float
 ) -> NDArray[np.bool_]:
-    """For a step starting at table phase cell ``i``, whether the satellite's radius range
-    over the step (padded) can meet ``[band_lo, band_hi]``.
+    """Flag the table phase cells from which a step's radius range can meet a band.
+
+    For a step starting at table phase cell ``i``: whether the satellite's radius range over
+    the step (padded) can meet ``[band_lo, band_hi]``.
 
     The radius depends on the phase only (``|G|``, rotations keep it); the step's arc is
     covered by table cells ``i .. i + w`` with ``w = 1 + ceil(L' h / dphi)``.

@@ -44,8 +44,10 @@ FOURTH_DERIVATIVE_FACTOR = 1.5
 
 
 def velocity_inconsistency_km_s(ecc: FloatArray) -> FloatArray:
-    """Bound on ``|v_SGP4 - dr/dt|`` [km/s]: SGP4's velocity is not the exact derivative of its
-    position (its short-periodic velocity terms are truncated; Vallado et al. 2006).
+    """Bound ``|v_SGP4 - dr/dt|`` [km/s].
+
+    SGP4's velocity is not the exact derivative of its position (its short-periodic velocity
+    terms are truncated; Vallado et al. 2006).
 
     Measured with central differences on LEO orbits: median 2e-5, up to 4e-4 km/s at
     ``e = 0.04``; the bound ``1e-4 + 0.02 e`` keeps a margin of two.

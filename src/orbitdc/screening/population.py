@@ -83,7 +83,7 @@ class ShellGroup:
         return shell_gpes(self.shell, self.epoch)
 
     def id_of(self, local: IntArray) -> list[str]:
-        """Generated ids ``LABEL:p<plane>s<slot>`` of satellites by index in the shell."""
+        """Return generated ids ``LABEL:p<plane>s<slot>`` of satellites by index in the shell."""
         p, s = np.divmod(np.asarray(local, dtype=np.int64), self.shell.sats_per_plane)
         return [f"{self.label}:p{a}s{b}" for a, b in zip(p.tolist(), s.tolist(), strict=True)]
 
@@ -133,13 +133,15 @@ class Population:
 
     @classmethod
     def from_catalog(cls, catalog: ObjectCatalog) -> Population:
-        """Population of the objects of a catalog read with ``read_catalog``."""
+        """Build a population of the objects of a catalog read with ``read_catalog``."""
         return cls((CatalogGroup(GpeSet.from_satrecs(catalog.satrecs), tuple(catalog.ids),
                                  tuple(catalog.names)),))
 
     @classmethod
-    def from_satrecs(cls, satrecs: Sequence[Satrec], ids: Sequence[str] | None = None) -> Population:
-        """Population of ``Satrec`` objects (ids default to their catalog numbers)."""
+    def from_satrecs(
+        cls, satrecs: Sequence[Satrec], ids: Sequence[str] | None = None
+    ) -> Population:
+        """Build a population of ``Satrec`` objects (ids default to their catalog numbers)."""
         labels = tuple(ids) if ids is not None else tuple(str(s.satnum) for s in satrecs)
         if len(labels) != len(satrecs):
             raise InputError("ids", len(labels), f"must give one id per object ({len(satrecs)})")
@@ -147,7 +149,7 @@ class Population:
 
     @classmethod
     def from_gpes(cls, gpes: GpeSet, ids: Sequence[str] | None = None) -> Population:
-        """Population of element sets (ids default to their catalog numbers)."""
+        """Build a population of element sets (ids default to their catalog numbers)."""
         labels = tuple(ids) if ids is not None else tuple(str(int(s)) for s in
                                                           gpes.records["satnum"])
         return cls((CatalogGroup(gpes, labels),))
@@ -157,7 +159,7 @@ class Population:
         cls, shells: WalkerShell | Sequence[WalkerShell], epoch: datetime,
         labels: Sequence[str] | None = None,
     ) -> Population:
-        """Population of Walker shells with element epoch ``epoch``."""
+        """Build a population of Walker shells with element epoch ``epoch``."""
         seq = [shells] if isinstance(shells, WalkerShell) else list(shells)
         epoch = epoch if epoch.tzinfo else epoch.replace(tzinfo=UTC)
         names = list(labels) if labels is not None else [shell_label(s) for s in seq]
@@ -193,12 +195,13 @@ def parse_walker_spec(text: str, field_name: str = "population") -> WalkerShell:
     inc = InclinationFamily.parse(m.group(2), field_name)
     total, planes, phasing = (int(m.group(k)) for k in (3, 4, 5))
     if planes < 1 or total < 1 or total % planes:
-        raise InputError(field_name, text, f"T = {total} must be a positive multiple of P = {planes}")
+        raise InputError(field_name, text,
+                         f"T = {total} must be a positive multiple of P = {planes}")
     return WalkerShell(alt, inc, planes, total // planes, phasing, name=text)
 
 
 def parse_population_spec(text: str, epoch: datetime, field_name: str = "population") -> Population:
-    """A population from a catalog path or a ``walker:...`` shell specification.
+    """Build a population from a catalog path or a ``walker:...`` shell specification.
 
     Shells get ``epoch`` as their element epoch (normally the start of the screening).
     """
@@ -207,5 +210,6 @@ def parse_population_spec(text: str, epoch: datetime, field_name: str = "populat
         return Population.from_shells(shell, epoch, [text])
     path = Path(text)
     if not path.exists():
-        raise InputError(field_name, text, "must be an existing catalog file or walker:ALT:INC:T/P/F")
+        raise InputError(field_name, text,
+                         "must be an existing catalog file or walker:ALT:INC:T/P/F")
     return Population.from_catalog(read_catalog(path))

@@ -166,7 +166,7 @@ class ScreeningResult:
         ]
 
     def closest(self, n: int = 10) -> NDArray[np.void]:
-        """The ``n`` conjunctions with the smallest miss distance."""
+        """Return the ``n`` conjunctions with the smallest miss distance."""
         order = np.argsort(self.conjunctions["miss_km"], kind="stable")
         return self.conjunctions[order[:n]]
 
