@@ -7,6 +7,13 @@ uses the same cut into sub-windows and the same per-window code, and every windo
 depends only on the plan and its index).
 
 Install the extra: ``pip install "orbitdc[distributed]"``.
+
+Worker environment: Dask's nanny starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``, which
+makes glibc hand memory back to the system after every large numpy temporary; the screening's
+vectorised phases then run 1.5-2x slower than in a plain process (measured on the benchmark).
+:func:`local_cluster` raises it to 1 GiB; on a real cluster export
+``MALLOC_TRIM_THRESHOLD_=1073741824`` before ``dask worker``, or set
+``distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_`` in the Dask configuration.
 """
 
 from __future__ import annotations
@@ -37,6 +44,22 @@ def connect(address: str) -> Any:
         return Client(address, timeout="10s")
     except (OSError, TimeoutError) as exc:
         raise OrbitdcError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
+
+
+#: Environment for screening workers (see the module docstring).
+WORKER_MALLOC_TRIM_THRESHOLD = str(2**30)
+
+
+def local_cluster(n_workers: int = 2, processes: bool = True, **kwargs: Any) -> Any:
+    """Start a ``dask.distributed.LocalCluster`` whose workers keep freed memory (fast numpy)."""
+    import dask
+    from dask.distributed import LocalCluster
+
+    env = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
+    env["MALLOC_TRIM_THRESHOLD_"] = WORKER_MALLOC_TRIM_THRESHOLD
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": env}):
+        return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes,
+                            dashboard_address=None, **kwargs)
 
 
 def run_windows_dask(client: Any, plan: ScreeningPlan) -> list[WindowResult]:

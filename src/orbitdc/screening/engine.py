@@ -470,6 +470,8 @@ def screen_window(
     finally:
         if prop is not None:
             prop.close()
+    if not generic and progress is not None:
+        progress(k1 - k0)
     ti = np.concatenate(mins_i) if mins_i else np.zeros(0, np.int64)
     tj = np.concatenate(mins_j) if mins_j else np.zeros(0, np.int64)
     tt = np.concatenate(mins_t) if mins_t else np.zeros(0)
