@@ -116,6 +116,7 @@ class ScreeningPlan:
     radius_pad_km: FloatArray
     interp_err_km: FloatArray
     cell_km: float
+    half_box_km: float  # largest half-extent of a step box: v_max h / 2 + pad
     radius_bin_km: float
     block_steps: int
     intra_shells: tuple[int, ...]  # shells whose self-separation is below the threshold
@@ -392,7 +393,11 @@ def plan_screening(
     a_km = (MU_SGP4_KM3_S2 / (all_gpes.records["no_kozai"] / 60.0) ** 2) ** (1.0 / 3.0)
     v_max = np.sqrt(np.clip(MU_SGP4_KM3_S2 * (2.0 / r_min - 1.0 / a_km), 0.0, None))
     n_plan = len(all_gpes)
-    cell = float((v_max * step + 2.0 * chord_pad).max()) if n_plan else 1.0
+    # Grid cells twice the largest box: boxes rarely straddle cells (fewer entries to sort)
+    # at the price of more same-cell pairs; measured best on the benchmark (1x, 1.5x, 3x and
+    # 15 s sub-step boxes were slower).
+    half_box = float((v_max * step / 2.0 + chord_pad).max()) if n_plan else 1.0
+    cell = 4.0 * half_box
     radius_bin = float(max(10.0, 2.0 * radius_pad.max() + 1.0)) if n_plan else 10.0
     block = int(np.clip(max_block_objects // max(n_plan, 1), 1, 240))
     plan = ScreeningPlan(
@@ -401,7 +406,8 @@ def plan_screening(
         source=np.concatenate(plan_src), secondary=np.concatenate(plan_sec),
         group=np.concatenate(plan_group), catalog_count=int(keep.size),
         shells=tuple(plan_shells), chord_pad_km=chord_pad, radius_pad_km=radius_pad,
-        interp_err_km=interp, cell_km=cell, radius_bin_km=radius_bin, block_steps=block,
+        interp_err_km=interp, cell_km=cell, half_box_km=half_box, radius_bin_km=radius_bin,
+        block_steps=block,
         intra_shells=intra_plan,
     )
     counters["n_propagated"] = int(keep.size)
@@ -546,7 +552,7 @@ def _latitude_radius_window(
     r = np.linalg.norm(g, axis=1)
     lat = np.arcsin(np.clip(g[:, 2] / r, -1.0, 1.0))
     r_min = 6378.0
-    reach = plan.cell_km / 2.0 + plan.threshold_km  # cell >= v_max h + 2 pad
+    reach = plan.half_box_km + plan.threshold_km
     eps = reach / r_min + TWO_PI / track.table_size
     width = 0.005
     n_bins = int(math.ceil(math.pi / width)) + 1
