@@ -110,11 +110,14 @@ def propagation_time(gpes: GpeSet, hours: float, step_s: float, repeats: int) ->
 
 
 def _warm_worker() -> None:
-    """Compile heyoka's SGP4 and fill the shell-track cache in a worker process."""
-    jd, frac = jd_parts(START)
+    """Compile heyoka's SGP4 and fill the shell-track cache in a worker process; one heyoka
+    thread per worker (the workers already use the cores)."""
+    if heyoka_available():
+        import heyoka
+
+        heyoka.set_nthreads(1)
     screen(Population.from_shells(CONSTELLATION, START), background(50, seed=9), start=START,
            hours=0.5, threshold_km=5.0, step_s=60.0)
-    del jd, frac
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ from orbitdc.screening import (
     parse_walker_spec,
     screen,
 )
-from orbitdc.screening.engine import RADIUS_BAND_MARGIN_KM, _catalog_bands
+from orbitdc.screening.bands import RADIUS_BAND_MARGIN_KM, catalog_radius_bands
 from orbitdc.screening.narrowphase import interpolation_error_km
 from orbitdc.screening.probability import pc_foster, pc_isotropic
 from orbitdc.screening.result import CONJUNCTION_DTYPE
@@ -227,7 +227,7 @@ def test_radius_bands_contain_the_sgp4_radius():
         sats.append(satrec_through(r, v, epoch, k + 1, bstar=10 ** rng.uniform(-6, -3.5)))
     gpes = GpeSet.from_satrecs(sats)
     jd, frac = 2460800.5, 0.0
-    lo, hi, _ = _catalog_bands(gpes, jd, frac, 48 * 3600.0, "sgp4")
+    lo, hi, _ = catalog_radius_bands(gpes, jd, frac, 48 * 3600.0, "sgp4")
     t = np.arange(0.0, 48 * 3600.0, 20.0)
     for n, s in enumerate(sats):
         e, r, _ = s.sgp4_array(np.full(t.size, jd), frac + t / 86400.0)

@@ -19,7 +19,7 @@ from orbitdc.propagation.walker import (
     shell_gpes,
     shell_positions,
 )
-from orbitdc.screening.engine import shells_can_meet
+from orbitdc.screening.bands import shells_can_meet
 
 EPOCH = datetime(2025, 3, 1, 6, tzinfo=UTC)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from orbitdc.errors import InputError, OrbitdcError
-from orbitdc.screening.engine import ScreeningPlan, WindowResult, screen_window
+from orbitdc.screening.window import ScreeningPlan, WindowResult, screen_window
 
 
 def connect(address: str) -> Any:
