@@ -201,7 +201,7 @@ def main() -> None:
                        200, per // 200, 7 + k) for k in range(n_shells)]
 
     def all_shells() -> list[float]:
-        return [self_separation_km(s, START).distance_km for s in big]
+        return [self_separation_km(s, START) for s in big]
 
     t_sep, seps = best_of(1, all_shells)
     rows.append((f"self-separation of {n_shells * per:,} satellites ({n_shells} shells)",

@@ -15,6 +15,7 @@ from orbitdc.orbits.shells import WalkerShell
 from orbitdc.propagation import GpeSet, jd_parts
 from orbitdc.propagation.walker import (
     ShellTrack,
+    self_separation,
     self_separation_km,
     shell_gpes,
     shell_positions,
@@ -136,7 +137,8 @@ def test_self_separation_equals_all_pairs(shell):
     perigee rate, so pairs related by the symmetry differ by up to ``2 a e omega' tau`` (a few
     1e-5 km); both results are SGP4 values of real pairs.
     """
-    res = self_separation_km(shell, EPOCH)
+    res = self_separation(shell, EPOCH)
+    assert self_separation_km(shell, EPOCH) == res.distance_km
     track = ShellTrack.build(shell, EPOCH)
     jd, frac = jd_parts(EPOCH)
     brute = _all_pairs_minimum(shell.satrecs(EPOCH), jd, frac, track.phase_period_s)
@@ -165,7 +167,7 @@ def test_shells_that_cannot_meet_do_not():
 
 def test_self_separation_of_a_large_shell_is_quick_and_bounded():
     shell = WalkerShell(550.0, InclinationFamily.parse(53), 72, 22, 17)
-    res = self_separation_km(shell, EPOCH)
+    res = self_separation(shell, EPOCH)
     assert res.n_examined < shell.total // 10  # the ideal-circle bound excludes most
     assert res.lower_bound_km >= res.distance_km
     # the pair found is a real SGP4 pair at that distance

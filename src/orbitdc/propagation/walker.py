@@ -596,10 +596,18 @@ class SelfSeparation:
     n_examined: int
 
 
-def self_separation_km(
+def self_separation_km(shell: WalkerShell, epoch: datetime) -> float:
+    """Minimum distance between any two satellites of a shell, from symmetry [km].
+
+    ``self_separation(shell, epoch).distance_km``; see :func:`self_separation`.
+    """
+    return self_separation(shell, epoch).distance_km
+
+
+def self_separation(
     shell: WalkerShell, epoch: datetime, *, track: ShellTrack | None = None
 ) -> SelfSeparation:
-    """Minimum distance between any two satellites of a shell, from symmetry [km].
+    """Closest approach between any two satellites of a shell, from symmetry.
 
     Satellite 0 against all others over one phase period (``D_k``, module docstring); every
     offset whose ideal-circle lower bound exceeds the best distance found is excluded without
@@ -674,6 +682,7 @@ __all__ = [
     "SelfSeparation",
     "ShellTrack",
     "offset_minima",
+    "self_separation",
     "self_separation_km",
     "shell_gpes",
     "shell_positions",

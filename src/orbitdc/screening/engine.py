@@ -39,7 +39,7 @@ from orbitdc.environment.catalog import ObjectCatalog
 from orbitdc.errors import InputError, require_range
 from orbitdc.orbits.shells import WalkerShell
 from orbitdc.propagation import GpeSet, jd_parts, resolve_backend
-from orbitdc.propagation.walker import self_separation_km
+from orbitdc.propagation.walker import self_separation
 from orbitdc.screening.bands import (
     MU_SGP4_KM3_S2,
     catalog_radius_bands,
@@ -187,7 +187,7 @@ def plan_screening(
         shell_need[s] = bool(overlaps_any(slo_w[s:s + 1], shi_w[s:s + 1], others_lo,
                                            others_hi)[0])
         if grp.shell.total >= 2:
-            sep = self_separation_km(grp.shell, grp.epoch, track=tracks[s]).distance_km
+            sep = self_separation(grp.shell, grp.epoch, track=tracks[s]).distance_km
             self_sep[grp.label] = sep
             if sep < threshold_km * 1.001 + 1e-3:
                 intra.append(s)
