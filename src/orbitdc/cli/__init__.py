@@ -16,6 +16,7 @@ from orbitdc.cli.optimize import optimize
 from orbitdc.cli.report import report
 from orbitdc.cli.risk import risk
 from orbitdc.cli.run import run, worker
+from orbitdc.cli.screen import screen
 from orbitdc.cli.size import size
 from orbitdc.cli.validate import validate
 
@@ -43,6 +44,7 @@ cli.add_command(optimize)
 cli.add_command(run)
 cli.add_command(worker)
 cli.add_command(report)
+cli.add_command(screen)
 
 
 def main() -> None:

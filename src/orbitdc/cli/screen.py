@@ -1,0 +1,193 @@
+"""``orbitdc screen``: conjunction screening of a catalog or Walker shell."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from orbitdc.cli._common import echo_json, make_console, print_table
+from orbitdc.errors import InputError
+from orbitdc.propagation import BACKENDS
+from orbitdc.results import write_csv
+from orbitdc.screening import CSV_COLUMNS, parse_population_spec
+from orbitdc.screening import screen as run_screening
+
+
+class UtcDateTime(click.ParamType):
+    """An ISO-8601 instant, UTC (``2009-02-10T00:00:00``, ``...Z`` or with an offset)."""
+
+    name = "YYYY-MM-DDTHH:MM:SS"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> datetime:
+        """Parse the text; naive times are UTC, others are converted to UTC."""
+        if isinstance(value, datetime):
+            return value if value.tzinfo else value.replace(tzinfo=UTC)
+        text = str(value).strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{value!r}: must be an ISO-8601 date-time such as 2009-02-10T00:00:00",
+                      param, ctx)
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+class PopulationSpec(click.ParamType):
+    """A catalog file (TLE/3LE/OMM) or ``walker:ALT_KM:INC:T/P/F``; checked here, loaded later."""
+
+    name = "CATALOG|walker:ALT:INC:T/P/F"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> str:
+        """Check a walker specification or that the file exists; return the text."""
+        text = str(value)
+        if text.lower().startswith("walker:"):
+            from orbitdc.screening import parse_walker_spec
+
+            try:
+                parse_walker_spec(text, param.name if param and param.name else "catalog")
+            except InputError as exc:
+                self.fail(f"{text!r}: {exc.allowed}", param, ctx)
+            return text
+        if not Path(text).is_file():
+            self.fail(f"{text!r}: no such catalog file (or use walker:ALT_KM:INC:T/P/F)",
+                      param, ctx)
+        return text
+
+
+@click.command()
+@click.argument("catalog", type=PopulationSpec())
+@click.option("--against", type=PopulationSpec(), default=None,
+              help="Second set (background catalog) screened against CATALOG only.")
+@click.option("--start", type=UtcDateTime(), required=True, help="Window start (UTC).")
+@click.option("--hours", type=click.FloatRange(0.0, 24.0 * 366, min_open=True), default=24.0,
+              show_default=True, help="Window length [h].")
+@click.option("--threshold-km", type=click.FloatRange(0.0, 1000.0, min_open=True), default=5.0,
+              show_default=True, help="Report approaches closer than this [km].")
+@click.option("--sigma-km", type=click.FloatRange(0.0, min_open=True), default=0.2,
+              show_default=True,
+              help="Combined 1-sigma position uncertainty per encounter-plane axis [km].")
+@click.option("--hbr-m", type=click.FloatRange(0.0, min_open=True), default=20.0,
+              show_default=True, help="Combined hard-body radius [m].")
+@click.option("--pc-threshold", type=click.FloatRange(0.0, 1.0, min_open=True), default=1e-5,
+              show_default=True, help="Collision probability that triggers a maneuver.")
+@click.option("--step-s", type=click.FloatRange(1.0, 600.0), default=None,
+              help="Sampling step [s] (default 60).")
+@click.option("--window-hours", type=click.FloatRange(0.0, min_open=True), default=6.0,
+              show_default=True, help="Sub-window length [h] (the unit of Dask tasks).")
+@click.option("--backend", type=click.Choice(BACKENDS), default="auto", show_default=True,
+              help="Propagation backend (auto: heyoka when installed).")
+@click.option("--dask-scheduler", "dask_scheduler", default=None, metavar="ADDR",
+              help="Run the sub-windows on a Dask cluster, e.g. tcp://host:8786.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the conjunctions as CSV.")
+@click.option("--closest", type=click.IntRange(0, 10_000), default=10, show_default=True,
+              help="Closest approaches to print.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar on stderr (default: when stderr is a terminal).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+def screen(
+    catalog: str,
+    against: str | None,
+    start: datetime,
+    hours: float,
+    threshold_km: float,
+    sigma_km: float,
+    hbr_m: float,
+    pc_threshold: float,
+    step_s: float | None,
+    window_hours: float,
+    backend: str,
+    dask_scheduler: str | None,
+    out: Path | None,
+    closest: int,
+    progress: bool | None,
+    as_json: bool,
+) -> None:
+    r"""Screen CATALOG (TLE/3LE/OMM file or walker:ALT_KM:INC:T/P/F) for close approaches.
+
+    \b
+    The 2009 Iridium 33 / Cosmos 2251 collision from the last public TLEs:
+      orbitdc screen tests/data/iridium33_cosmos2251_2009.tle \\
+        --start 2009-02-10T00:00:00 --hours 24 --threshold-km 5
+    A Walker shell against a background catalog, conjunctions to CSV:
+      orbitdc screen walker:550:53:1584/72/17 --against catalog.tle \\
+        --start 2025-01-01T00:00:00 --out conjunctions.csv
+    """
+    population = parse_population_spec(catalog, start, "catalog")
+    background = parse_population_spec(against, start, "--against") if against else None
+    client = None
+    if dask_scheduler:
+        from orbitdc.screening.distributed import connect
+
+        client = connect(dask_scheduler)
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        result = _run(population, background, start, hours, threshold_km, step_s, backend,
+                      sigma_km, hbr_m, window_hours, client, show)
+    finally:
+        if client is not None:
+            client.close()
+    rows = result.to_rows()
+    if out is not None:
+        write_csv(out, rows) if rows else _write_header(out)
+    agg = result.aggregates(pc_threshold)
+    summary = {
+        "population": catalog, "against": against or "", "start_utc": start.isoformat(),
+        "window_hours": hours, "threshold_km": threshold_km, "step_s": result.step_s,
+        "backend": result.backend, "pc_method": result.pc_method, "sigma_km": sigma_km,
+        "hbr_m": hbr_m, "n_population": len(result.population), "n_against": len(result.against),
+        "n_conjunctions": len(result), **agg.to_dict(),
+        "self_separation_km": result.self_separation_km,
+        "seconds": round(float(result.stats.get("t_total_s", 0.0)), 3),
+    }
+    if as_json:
+        echo_json({"summary": summary, "conjunctions": rows})
+        return
+    console = make_console()
+    print_table("Screening", ["quantity", "value"],
+                [(k, v) for k, v in summary.items() if k != "self_separation_km"], console)
+    if result.self_separation_km:
+        print_table("Walker shells: self-separation (symmetry)", ["shell", "min distance km"],
+                    sorted(result.self_separation_km.items()), console)
+    if closest and len(result):
+        chosen = sorted(rows, key=lambda r: r["miss_km"])[:closest]
+        print_table(f"Closest approaches ({len(chosen)} of {len(result)})", list(CSV_COLUMNS),
+                    [[r[c] for c in CSV_COLUMNS] for r in chosen], console)
+    if out is not None:
+        click.echo(f"wrote {out} ({len(rows)} conjunctions)")
+
+
+def _write_header(path: Path) -> None:
+    from orbitdc.results import atomic_write_text
+
+    atomic_write_text(path, ",".join(CSV_COLUMNS) + "\n")
+
+
+def _run(population: Any, background: Any, start: datetime, hours: float, threshold_km: float,
+         step_s: float | None, backend: str, sigma_km: float, hbr_m: float, window_hours: float,
+         client: Any, show: bool) -> Any:
+    kwargs: dict[str, Any] = dict(
+        start=start, hours=hours, threshold_km=threshold_km, step_s=step_s, backend=backend,
+        sigma_km=sigma_km, hbr_m=hbr_m, window_hours=window_hours, dask_client=client,
+    )
+    if not show:
+        return run_screening(population, background, **kwargs)
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("screening"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                  TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("screen", total=1)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=max(total, 1))
+
+        return run_screening(population, background, progress=tick, **kwargs)
+
