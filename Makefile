@@ -28,7 +28,7 @@ $(VENV)/.stamp-test: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.stamp-demo
 
 demo: $(VENV)/.stamp-demo
-	$(BIN)/orbitdc size $(STUDY)
+	$(BIN)/orbitdc run $(STUDY)
 
 test: $(VENV)/.stamp-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -76,6 +76,9 @@ class DesignPoint:
         From the screening evaluator (Walker patterns meeting the separation).
     min_separation_km : mapping shell key -> km
         Guaranteed separation of each shell's pattern (coordination factor).
+    maneuvers_per_sat_year : mapping (shell key, class) -> 1/(sat yr)
+        Screened background maneuver rates that replace the analytic ones (``maneuvers``
+        metric at sampled or full fidelity).
     """
 
     radiator_temp_k: float | None = None
@@ -90,6 +93,7 @@ class DesignPoint:
     guaranteed_separation_km: float | None = None
     capacities: Mapping[str, int] | None = None
     min_separation_km: Mapping[str, float] | None = None
+    maneuvers_per_sat_year: Mapping[tuple[str, str], float] | None = None
 
 
 @dataclass
@@ -184,11 +188,14 @@ def build_coefficients(
                 compliant = compliant and risk.compliant_5yr
                 mass = (design.total_mass_kg + risk.disposal_propellant_kg
                         + risk.stationkeeping_propellant_kg_per_year * life)
+                risk_value = risk.metric(spec.risk.metric)
+                if point.maneuvers_per_sat_year and (key, name) in point.maneuvers_per_sat_year:
+                    risk_value = point.maneuvers_per_sat_year[(key, name)]
                 coeffs[(key, name)] = SatelliteCoefficients(
                     mass_kg=mass,
                     cost_usd=design.manufacturing_cost_musd * 1e6,
                     compute_pflops=design.compute_pflops,
-                    risk_per_sat_year=risk.metric(spec.risk.metric),
+                    risk_per_sat_year=risk_value,
                 )
                 max_mass[name] = max(max_mass.get(name, 0.0), mass)
                 table.designs[(key, name)] = design

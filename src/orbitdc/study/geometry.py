@@ -40,7 +40,7 @@ def score_geometry(
                                "phasing_fraction": choices.phasing_fraction}
     if fidelity == "analytic":
         return GeometryResult(None, summary)
-    from orbitdc.study.walker_capacity import refine_point
+    from orbitdc.study.shell_geometry import refine_point
 
     point, details = refine_point(loaded, table, choices, results_dir)
     summary.update(details)

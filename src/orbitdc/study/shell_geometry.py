@@ -1,0 +1,226 @@
+"""Shell geometry at ``sampled`` and ``full`` fidelity: Walker capacity, separation, screening.
+
+For each candidate shell the trial's Walker pattern (``P`` planes, phasing ``F = round(f P)``)
+is grown plane by plane: the capacity is the largest ``T = P S`` whose self-separation
+(satellite 0 against all others, by symmetry: :func:`orbitdc.propagation.walker.self_separation`)
+is at least the study's guaranteed separation. The separation actually achieved feeds the
+coordination factor of the intra-shell risk.
+
+The pattern at capacity is then screened against a synthetic background
+(:func:`orbitdc.environment.debris.synthetic_population`): ``sampled`` uses one tenth of the
+catalogued population for a short window, ``full`` the whole population for
+``[search] screening_hours``. The empirical background maneuver rate of each size class
+(conjunctions with ``Pc >= threshold`` for its hard-body radius) replaces the analytic one when
+the study's metric is ``maneuvers`` and the screening saw enough conjunctions
+(:data:`MIN_CONJUNCTIONS`); it is stored beside the analytic rate in every trial.
+
+Results are cached by geometry (altitude, inclination, P, S, F, fidelity) in memory and in
+``results/<study>/cache/geometry.json``, so trials that repeat a pattern cost nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from orbitdc.deploy.coefficients import CoefficientTable, DesignPoint
+from orbitdc.environment.debris import DebrisEnvironment, synthetic_population
+from orbitdc.orbits.inclination import InclinationFamily
+from orbitdc.orbits.shells import WalkerShell
+from orbitdc.propagation.walker import self_separation_km
+from orbitdc.results import atomic_write_text
+from orbitdc.spec.load import LoadedStudy
+from orbitdc.study.space import TrialChoices
+
+#: Element epoch of the screened patterns (fixed so cached geometry is reproducible).
+EPOCH = datetime(2030, 1, 1, tzinfo=UTC)
+#: Planes used when the study does not search them.
+DEFAULT_PLANES = 24
+#: Share of the catalogued population screened at ``sampled`` fidelity, and its window [h].
+SAMPLED_SHARE = 0.1
+SAMPLED_HOURS = 2.0
+#: Background conjunctions a screened rate needs before it replaces the analytic one (Poisson
+#: relative error 1/sqrt(20) ~ 22 %); with fewer, the analytic rate stands and both are shown.
+MIN_CONJUNCTIONS = 20
+
+
+class GeometryCache:
+    """A JSON file of geometry results keyed by a text key, loaded once per process."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.data: dict[str, Any] = {}
+        if path.is_file():
+            try:
+                self.data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                self.data = {}
+
+    def get(self, key: str) -> Any:
+        """Cached value or ``None``."""
+        return self.data.get(key)
+
+    def put(self, key: str, value: Any) -> None:
+        """Store and write the file (atomically; concurrent workers may overwrite each other's
+        additions, which only costs a recomputation)."""
+        self.data[key] = value
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(self.path, json.dumps(self.data, indent=0, sort_keys=True))
+
+
+def _separation(altitude: float, family: InclinationFamily, planes: int, per_plane: int,
+                phasing: int, cache: GeometryCache) -> float:
+    key = f"sep|{altitude:g}|{family.label}|{planes}|{per_plane}|{phasing}"
+    hit = cache.get(key)
+    if hit is not None:
+        return float(hit)
+    if planes * per_plane < 2:
+        value = math.inf
+    else:
+        shell = WalkerShell(altitude, family, planes, per_plane, phasing % planes)
+        value = float(self_separation_km(shell, EPOCH))
+    cache.put(key, value if math.isfinite(value) else 1e9)
+    return value
+
+
+#: Most patterns examined per shell when looking for its capacity.
+MAX_EVALUATIONS = 64
+
+
+def walker_capacity(
+    altitude_km: float,
+    family: InclinationFamily,
+    planes: int,
+    phasing_fraction: float,
+    required_separation_km: float,
+    max_sats: int,
+    cache: GeometryCache,
+) -> tuple[int, int, float]:
+    """Largest satellites per plane keeping the separation: ``(S, F, separation_km)``.
+
+    Self-separation is not monotone in ``S``: phasing resonances make some patterns far
+    tighter than their neighbours. So the patterns are examined from the largest
+    (``max_sats // P`` per plane) downwards and the first that keeps the separation wins, after
+    at most :data:`MAX_EVALUATIONS` patterns (``S = 0`` if none does).
+    """
+    phasing = int(round(phasing_fraction * planes)) % planes if planes > 1 else 0
+    top = max(1, max_sats // planes)
+    best_sep = math.inf
+    for per_plane in range(top, max(0, top - MAX_EVALUATIONS), -1):
+        sep = _separation(altitude_km, family, planes, per_plane, phasing, cache)
+        if sep >= required_separation_km:
+            return per_plane, phasing, sep
+        best_sep = min(best_sep, sep)
+    return 0, phasing, best_sep
+
+
+@functools.lru_cache(maxsize=4)
+def _background(n: int, seed: int) -> Any:
+    return synthetic_population(n, EPOCH, seed=seed)
+
+
+def background_misses(
+    shell: WalkerShell, loaded: LoadedStudy, fidelity: str, sigma_km: float,
+    cache: GeometryCache,
+) -> dict[str, Any]:
+    """Miss distances of a pattern's conjunctions (< 5 km) with the synthetic background.
+
+    Returns ``{"misses_km": [...], "sat_years": n_sat x window, "share": sampled share}``; the
+    probability of each conjunction depends on the hard-body radius, so maneuver counts are made
+    per size class from the misses (:func:`maneuvers_per_sat_year`).
+    """
+    from orbitdc.screening import screen
+
+    key = (f"bg|{fidelity}|{shell.altitude_km:g}|{shell.inclination.label}|{shell.planes}|"
+           f"{shell.sats_per_plane}|{shell.phasing}")
+    hit = cache.get(key)
+    if hit is not None:
+        return dict(hit)
+    env = DebrisEnvironment.load(directory=loaded.models_dir)
+    total = int(env.expected_count().sum())
+    share, hours = ((SAMPLED_SHARE, SAMPLED_HOURS) if fidelity == "sampled"
+                    else (1.0, loaded.spec.search.screening_hours))
+    n_bg = max(100, int(round(total * share)))
+    result = screen(shell, _background(n_bg, loaded.spec.study.seed), start=EPOCH, hours=hours,
+                    threshold_km=5.0, sigma_km=sigma_km, hbr_m=20.0)
+    c = result.conjunctions
+    from orbitdc.screening.result import KIND_BACKGROUND
+
+    misses = [float(m) for m in c["miss_km"][c["kind"] == KIND_BACKGROUND]]
+    value = {"misses_km": misses, "sat_years": shell.total * hours / (365.25 * 24.0),
+             "share": share, "background_objects": n_bg, "window_hours": hours}
+    cache.put(key, value)
+    return value
+
+
+def maneuvers_per_sat_year(screened: dict[str, Any], pc_threshold: float, sigma_km: float,
+                           hbr_km: float) -> float:
+    """Background conjunctions with ``Pc >= threshold`` per satellite-year, scaled to the whole
+    background (a sample of the background sees its share of the conjunctions)."""
+    from orbitdc.screening.probability import pc_isotropic
+
+    misses = screened["misses_km"]
+    if not misses:
+        return 0.0
+    hits = int((pc_isotropic(misses, sigma_km, hbr_km) >= pc_threshold).sum())
+    return hits / (screened["sat_years"] * screened["share"])
+
+
+def refine_point(
+    loaded: LoadedStudy, table: CoefficientTable, choices: TrialChoices, results_dir: Path
+) -> tuple[DesignPoint, dict[str, Any]]:
+    """Capacities and separations of every candidate shell's Walker pattern."""
+    spec = loaded.spec
+    fidelity = spec.search.fidelity
+    cache = GeometryCache(results_dir / "cache" / "geometry.json")
+    planes = int(choices.planes or DEFAULT_PLANES)
+    fraction = 0.5 if choices.phasing_fraction is None else float(choices.phasing_fraction)
+    required = (choices.point.guaranteed_separation_km
+                if choices.point.guaranteed_separation_km is not None
+                else spec.risk.guaranteed_separation_km)
+    families = {f.label: f for f in spec.shells.families()}
+    capacities: dict[str, int] = {}
+    separations: dict[str, float] = {}
+    screening: dict[str, dict[str, float]] = {}
+    maneuvers: dict[str, float] = {}
+    from orbitdc.risk.study import study_risk_settings
+
+    settings = study_risk_settings(loaded)
+    threshold = choices.point.pc_threshold or settings.pc_threshold
+    sigma = settings.encounter_sigma_km
+    env = DebrisEnvironment.load(directory=loaded.models_dir)
+    for shell in table.inputs.shells:
+        family = families[shell.inclination]
+        per_plane, phasing, sep = walker_capacity(
+            shell.altitude_km, family, planes, fraction, required,
+            spec.deployment.max_sats_per_shell, cache)
+        capacities[shell.key] = planes * per_plane
+        separations[shell.key] = sep if math.isfinite(sep) else 1e9
+        if per_plane == 0:
+            continue
+        pattern = WalkerShell(shell.altitude_km, family, planes, per_plane, phasing)
+        screened = background_misses(pattern, loaded, fidelity, sigma, cache)
+        rates: dict[str, float] = {"background_conjunctions": float(len(screened["misses_km"])),
+                                   "background_objects": float(screened["background_objects"])}
+        for (key, name), design in table.designs.items():
+            if key != shell.key:
+                continue
+            hbr_km = (design.hard_body_radius_m + env.params["background_hbr_m"]) / 1e3
+            empirical = maneuvers_per_sat_year(screened, threshold, sigma, hbr_km)
+            if len(screened["misses_km"]) >= MIN_CONJUNCTIONS:
+                maneuvers[(key, name)] = empirical
+            rates[f"{name}: screened maneuvers/sat-yr"] = empirical
+            rates[f"{name}: analytic maneuvers/sat-yr"] = (
+                table.risks[(key, name)].maneuvers_per_sat_year)
+        screening[shell.key] = rates
+    point = replace(choices.point, capacities=capacities, min_separation_km=separations,
+                    maneuvers_per_sat_year=maneuvers if spec.risk.metric == "maneuvers" else None)
+    details = {"planes": planes, "phasing_fraction": fraction,
+               "required_separation_km": required, "capacities": capacities,
+               "separations_km": separations, "screening": screening}
+    return point, details
