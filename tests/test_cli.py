@@ -95,7 +95,8 @@ def test_risk_json_keys_and_shell_scaling():
                 "collisions_per_sat_year", "maneuvers_per_sat_year", "debris_index_per_sat_year"):
         assert key in per_sat
     assert per_sat["compliant_5yr"] is False  # 800 km keeps a 100 kW satellite for decades
-    ratio = two["per_shell"]["intra_collisions_per_year"] / one["per_shell"]["intra_collisions_per_year"]
+    key = "intra_collisions_per_year"
+    ratio = two["per_shell"][key] / one["per_shell"][key]
     assert ratio == pytest.approx(4.0, rel=1e-9)
 
 

@@ -63,7 +63,8 @@ def test_dawn_dusk_shell_faces_the_sun():
 
 @pytest.mark.parametrize(
     ("kwargs", "field"),
-    [({"planes": 0}, "planes"), ({"phasing": 5}, "phasing"), ({"altitude_km": 3000}, "altitude_km")],
+    [({"planes": 0}, "planes"), ({"phasing": 5}, "phasing"),
+     ({"altitude_km": 3000}, "altitude_km")],
 )
 def test_bad_shells_are_rejected(kwargs, field):
     args = {"altitude_km": 550.0, "inclination": InclinationFamily.parse(53), "planes": 4,

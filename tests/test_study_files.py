@@ -115,7 +115,9 @@ def test_several_problems_one_line_each(tmp_path):
 
 def test_study_is_frozen(baseline_path):
     spec = load_study(baseline_path).spec
-    with pytest.raises(Exception):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="frozen"):
         spec.study.name = "other"  # type: ignore[misc]
 
 

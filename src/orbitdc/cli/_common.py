@@ -74,7 +74,10 @@ def fmt(value: Any) -> str:
 
 
 def print_table(
-    title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], console: Console | None = None
+    title: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    console: Console | None = None,
 ) -> None:
     """Render a table with rich."""
     table = Table(title=title, title_justify="left")

@@ -25,7 +25,8 @@ _GROUPS = {
     "mass": ("array_mass_kg", "radiator_mass_kg", "battery_mass_kg", "compute_hw_mass_kg",
              "structure_mass_kg", "propulsion_mass_kg", "total_mass_kg"),
     "geometry": ("bus_side_m", "array_span_m", "radiator_span_m", "cross_section_m2",
-                 "bus_cross_section_m2", "largest_dimension_m", "hard_body_radius_m", "area_to_mass_m2_kg",
+                 "bus_cross_section_m2", "largest_dimension_m", "hard_body_radius_m",
+                 "area_to_mass_m2_kg",
                  "ballistic_coefficient_kg_m2"),
     "compute": ("availability", "compute_pflops", "manufacturing_cost_musd"),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+
 from orbitdc.cli._common import make_console, print_table
 from orbitdc.spec import load_study
 

@@ -93,7 +93,8 @@ def lifetime_years(
         require_range("altitude_km", float(np.min(h)), ge=ENTRY_ALTITUDE_KM, le=2000.0)
     if np.any(bc <= 0.0):
         require_range("ballistic_coefficient_kg_m2", float(np.min(bc)), gt=0.0)
-    table = _lifetime_per_bc_table(activity, model, None if directory is None else os.fspath(directory))
+    folder = None if directory is None else os.fspath(directory)
+    table = _lifetime_per_bc_table(activity, model, folder)
     per_bc = np.interp(h, _FINE_KM, table)
     return np.asarray(bc * per_bc / SECONDS_PER_YEAR, dtype=float)
 

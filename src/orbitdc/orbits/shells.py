@@ -161,7 +161,9 @@ class WalkerShell:
         arglat = (360.0 * s / self.sats_per_plane + 360.0 * self.phasing * p / self.total) % 360.0
         return raan, arglat
 
-    def satrecs(self, epoch: datetime, *, first_satnum: int = 0, bstar: float = 0.0) -> list[Satrec]:
+    def satrecs(
+        self, epoch: datetime, *, first_satnum: int = 0, bstar: float = 0.0
+    ) -> list[Satrec]:
         """The shell's satellites as SGP4 ``Satrec`` objects (``sgp4init``, WGS-72).
 
         Parameters

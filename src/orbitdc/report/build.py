@@ -127,9 +127,13 @@ def _importances(res: LoadedResults, storage_url: str | None) -> dict[str, Any]:
         study = optuna.load_study(study_name=res.name, storage=storage)
         values = {}
         for i, obj in enumerate(res.objectives):
+
+            def target(t: optuna.trial.FrozenTrial, i: int = i) -> float:
+                return float(t.values[i]) if t.values else float("nan")
+
             imp = optuna.importance.get_param_importances(
                 study, evaluator=optuna.importance.FanovaImportanceEvaluator(seed=0),
-                target=lambda t, i=i: t.values[i] if t.values else float("nan"))
+                target=target)
             values[obj] = {k: float(v) for k, v in imp.items()}
         return {"note": note, "values": values}
     except Exception as exc:  # importances are a nicety: never break the report

@@ -1,5 +1,8 @@
-"""The design-review document of one design: Markdown from design/review_template.md, and a PDF
-when a headless Chromium is installed (it prints the document's HTML rendering)."""
+"""The design-review document of one design.
+
+Markdown from design/review_template.md, and a PDF when a headless Chromium is installed (it
+prints the document's HTML rendering).
+"""
 
 from __future__ import annotations
 
@@ -62,11 +65,12 @@ def review_markdown(
     plan = a.get("plan", {"years": [], "shells": []})
     years = plan.get("years", [])
     metric = study_attrs.get("metric", "risk")
+    start = int(dep.get("start_year") or 0)
 
     requirements = [
         ["compute target [PFLOP/s]", dep.get("compute_target_pflops"),
          f"[deployment] by {dep.get('target_year') or 'the last year'}"],
-        ["horizon", f"{dep.get('start_year')}-{(dep.get('start_year') or 0) + (dep.get('horizon_years') or 0) - 1}", "[deployment]"],
+        ["horizon", f"{start}-{start + (dep.get('horizon_years') or 1) - 1}", "[deployment]"],
         ["total budget [USD]", dep.get("budget_usd_total"), "[deployment]"],
         ["yearly budget [USD]", dep.get("budget_usd_per_year"), "[deployment]"],
         ["risk cap [" + metric + "]", dep.get("risk_cap"), "[deployment]"],
@@ -99,7 +103,8 @@ def review_markdown(
         launched = sum(sum(v[k] for v in s.get("launches", {}).values())
                        for s in plan.get("shells", []))
         flights = sum(s.get("flights", [0] * len(years))[k] for s in plan.get("shells", []))
-        schedule.append([str(y), launched, flights, a.get("compute_by_year", [None] * len(years))[k],
+        compute = a.get("compute_by_year", [None] * len(years))[k]
+        schedule.append([str(y), launched, flights, compute,
                          (a.get("cost_by_year", [0.0] * len(years))[k] or 0.0) / 1e6])
     sizing = [[name, d.get("power_compute_kw"), d.get("total_mass_kg", 0.0) / 1e3,
                d.get("array_area_m2"), d.get("radiator_area_m2"), d.get("battery_mass_kg"),

@@ -45,7 +45,11 @@ from orbitdc.environment.decay import (
 from orbitdc.errors import require_choice, require_range
 from orbitdc.orbits.kepler import circular_speed_km_s
 from orbitdc.risk import breakup, intra, maneuvers
-from orbitdc.risk.flux import collision_rate_per_year, combined_cross_section_m2, equivalent_radius_m
+from orbitdc.risk.flux import (
+    collision_rate_per_year,
+    combined_cross_section_m2,
+    equivalent_radius_m,
+)
 from orbitdc.screening.probability import miss_distance_for_pc_km
 from orbitdc.sizing.satellite import SatelliteDesign
 

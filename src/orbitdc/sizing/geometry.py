@@ -45,7 +45,9 @@ def wing_pair_span_m(total_area_m2: float, aspect_ratio: float, bus_side_m: floa
     return 2.0 * aspect_ratio * width + bus_side_m
 
 
-def mean_cross_section_m2(array_area_m2: float, radiator_area_m2: float, bus_side_m: float) -> float:
+def mean_cross_section_m2(
+    array_area_m2: float, radiator_area_m2: float, bus_side_m: float
+) -> float:
     """Orientation-averaged cross-section [m^2] (Cauchy [1]_, summed over the parts).
 
     A thin plate of area ``A`` has surface ``2A`` and mean projection ``A/2``; a cube of side
@@ -85,7 +87,9 @@ def satellite_geometry(
     )
 
 
-def ballistic_coefficient_kg_m2(mass_kg: float, drag_area_m2: float, drag_coefficient: float) -> float:
+def ballistic_coefficient_kg_m2(
+    mass_kg: float, drag_area_m2: float, drag_coefficient: float
+) -> float:
     """Ballistic coefficient ``BC = m / (c_D A)`` [kg/m^2] (Vallado [2]_ ch. 8).
 
     Larger values decay more slowly.

@@ -61,9 +61,9 @@ def absorbed_environment_flux_w_m2(
     fraction of the full sub-solar albedo load assumed (1 = hot case).
     """
     f = earth_view_factor_vertical_plate(altitude_km)
-    return emissivity * earth_ir_w_m2 * f + solar_absorptivity * albedo * solar_constant_w_m2 * f * (
-        albedo_factor
-    )
+    infrared = emissivity * earth_ir_w_m2 * f
+    reflected = solar_absorptivity * albedo * solar_constant_w_m2 * f * albedo_factor
+    return infrared + reflected
 
 
 def radiator_net_flux_w_m2(

@@ -182,7 +182,9 @@ def size_satellite(
     # 1. loads, with a heat pump when the radiator is hotter than the coolant can reach
     bus_t = technology.bus
     cold_k = technology.accelerator.coolant_temperature_k - bus_t.radiator_loop_delta_t_k
-    cop = float(radiator.heat_pump_cop(cold_k, radiator_temp_k, bus_t.heat_pump_second_law_efficiency))
+    cop = float(
+        radiator.heat_pump_cop(cold_k, radiator_temp_k, bus_t.heat_pump_second_law_efficiency)
+    )
     compute_w = power_kw * 1e3
     bus_w, pumps_w, hp_w, day_w = _loads_w(compute_w, technology, cop)
     eclipse_w = _loads_w(compute_w * eclipse_load_fraction, technology, cop)[3]

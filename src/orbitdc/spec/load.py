@@ -71,7 +71,8 @@ def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseMo
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
-        field = current.model_fields.get(part) if isinstance(current, type) else None
+        fields = getattr(current, "model_fields", None)
+        field = fields.get(part) if isinstance(fields, dict) else None
         if field is None:
             return None
         ann = field.annotation
@@ -135,7 +136,7 @@ def format_validation_error(path: Path, exc: ValidationError, data: dict[str, An
             lines.append(f"{path}: {where}: is required")
             continue
         found, value = _lookup(data, loc)
-        message = _describe(err)
+        message = _describe(dict(err))
         if err["type"] == "value_error" and message.startswith("["):
             # list validators report the item index themselves: "inclinations[2] = 'x': ..."
             lines.append(f"{path}: {where}{message}")
@@ -205,7 +206,9 @@ def load_study(path: str | Path) -> LoadedStudy:
             (path.parent / spec.study.models_dir) if spec.study.models_dir else None
         )
     except CatalogError as exc:
-        raise StudyFileError(f"{path}: study.models_dir = {spec.study.models_dir!r}: {exc}") from None
+        raise StudyFileError(
+            f"{path}: study.models_dir = {spec.study.models_dir!r}: {exc}"
+        ) from None
     _check_catalog_names(spec, directory, path)
     return LoadedStudy(
         spec=spec, path=path, sha256=hashlib.sha256(raw).hexdigest(), models_dir=directory

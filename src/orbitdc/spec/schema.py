@@ -176,7 +176,8 @@ class Launch(_Section):
     def flights_per_year(self, years: int) -> list[float]:
         """The cadence ramp: first year, growing linearly up to the ceiling."""
         return [
-            min(self.flights_max_per_year, self.flights_first_year + k * self.flights_growth_per_year)
+            min(self.flights_max_per_year,
+                self.flights_first_year + k * self.flights_growth_per_year)
             for k in range(years)
         ]
 
@@ -280,6 +281,9 @@ class Search(_Section):
     @classmethod
     def _known_params(cls, value: dict[str, SearchParam]) -> dict[str, SearchParam]:
         for name, param in value.items():
+            kind: str
+            lo: float | None
+            hi: float | None
             if name.startswith(POWER_PREFIX):
                 kind, lo, hi = "float", 0.0, MAX_POWER_KW
             elif name in SEARCH_PARAMETERS:

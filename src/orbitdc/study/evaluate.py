@@ -92,6 +92,7 @@ class TrialEvaluator:
 
     # -- the objective -----------------------------------------------------------------------
     def __call__(self, trial: optuna.Trial) -> tuple[float, ...]:
+        """Evaluate one trial and return its objective values."""
         timing: dict[str, float] = {}
         choices = suggest(trial, self.spec)
         delay = float(os.environ.get("ORBITDC_TRIAL_DELAY_S", "0") or 0)

@@ -146,8 +146,8 @@ def progress_of(study: optuna.Study, target: int, start_done: int, start_time: f
     running = sum(t.state == TrialState.RUNNING for t in trials)
     feasible = [t for t in trials if t.state == TrialState.COMPLETE
                 and all(v <= 0 for v in t.constraints.values())]
-    ratios = [t.user_attrs.get("ratio_pflop_years_per_risk") for t in feasible]
-    ratios = [r for r in ratios if isinstance(r, int | float) and math.isfinite(r)]
+    ratios = [float(r) for r in (t.user_attrs.get("ratio_pflop_years_per_risk") for t in feasible)
+              if isinstance(r, int | float) and math.isfinite(r)]
     best = f"best compute/risk {max(ratios):.4g}, {len(feasible)} feasible" if ratios else (
         f"{len(feasible)} feasible")
     new = done - start_done

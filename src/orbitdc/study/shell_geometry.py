@@ -66,8 +66,11 @@ class GeometryCache:
         return self.data.get(key)
 
     def put(self, key: str, value: Any) -> None:
-        """Store and write the file (atomically; concurrent workers may overwrite each other's
-        additions, which only costs a recomputation)."""
+        """Store and write the file atomically.
+
+        Concurrent workers may overwrite each other's additions; that only costs a
+        recomputation.
+        """
         self.data[key] = value
         self.path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_text(self.path, json.dumps(self.data, indent=0, sort_keys=True))
@@ -160,8 +163,11 @@ def background_misses(
 
 def maneuvers_per_sat_year(screened: dict[str, Any], pc_threshold: float, sigma_km: float,
                            hbr_km: float) -> float:
-    """Background conjunctions with ``Pc >= threshold`` per satellite-year, scaled to the whole
-    background (a sample of the background sees its share of the conjunctions)."""
+    """Background conjunctions with ``Pc >= threshold`` per satellite-year.
+
+    Scaled to the whole background: a sample of the background sees its share of the
+    conjunctions.
+    """
     from orbitdc.screening.probability import pc_isotropic
 
     misses = screened["misses_km"]
@@ -187,7 +193,7 @@ def refine_point(
     capacities: dict[str, int] = {}
     separations: dict[str, float] = {}
     screening: dict[str, dict[str, float]] = {}
-    maneuvers: dict[str, float] = {}
+    maneuvers: dict[tuple[str, str], float] = {}
     from orbitdc.risk.study import study_risk_settings
 
     settings = study_risk_settings(loaded)

@@ -134,9 +134,10 @@ def make_sampler(spec: Study, worker_index: int = 0) -> optuna.samplers.BaseSamp
     return optuna.samplers.RandomSampler(seed=seed)
 
 
-def directions(spec: Study) -> list[str]:
+def directions(spec: Study) -> list[optuna.study.StudyDirection]:
     """Optuna directions of the study's objectives, in order."""
-    return [DIRECTIONS[name] for name in spec.search.objectives]
+    return [optuna.study.StudyDirection[DIRECTIONS[name].upper()]
+            for name in spec.search.objectives]
 
 
 def create_or_load(
