@@ -108,22 +108,22 @@ def test_interrupted_trial_leaves_a_consistent_storage(tiny_study, tmp_path):
          "--results-dir", str(tmp_path / "results"), "--no-report"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     db = Path(options.storage_url[len("sqlite:///"):])
-    deadline = time.monotonic() + 60
-    study = None
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + 180
+    seen = False
+    while time.monotonic() < deadline and not seen and proc.poll() is None:
         time.sleep(0.5)
         if db.exists():
             try:
-                study = _load(options, "tiny")
-                running = study.get_trials(states=(TrialState.RUNNING,))
-                # Interrupt inside the trial's computation, once its parameters are drawn.
-                if running and len(running[0].params) == 2:
-                    break
-            except Exception:
+                running = _load(options, "tiny").get_trials(states=(TrialState.RUNNING,))
+            except Exception:  # the file may be in the middle of its creation
                 continue
-    assert study is not None, proc.communicate(timeout=5)[0]
+            # Interrupt inside the trial's computation, once its parameters are drawn.
+            seen = bool(running) and len(running[0].params) == 2
+    if not seen or proc.poll() is not None:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail(f"no running trial seen: {proc.communicate(timeout=10)[0]!r}")
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends
-    out, _ = proc.communicate(timeout=60)
+    out, _ = proc.communicate(timeout=120)
     assert proc.returncode == 130, out
     assert b"interrupted" in out
     trials = _load(options, "tiny").get_trials()
