@@ -258,7 +258,7 @@ def run_highs(
         "time_limit": math.inf if options.time_limit_s is None else options.time_limit_s,
         "mip_abs_gap": _highs_default("mip_abs_gap") if abs_gap is None else abs_gap,
     }
-    sent = getattr(solver, "_orbitdc_pass_through", set())
+    sent: set[str] = getattr(solver, "_orbitdc_pass_through", set())
     for key in sent - set(options.highs_options):
         highs_opts[key] = _highs_default(key)
     highs_opts.update(options.highs_options)
