@@ -68,15 +68,15 @@ def test_compute_target_short_under_a_yearly_budget():
 
 
 def test_yearly_budget_over_when_the_target_is_fixed():
-    # Target 6 satellites in 2031 with one flight (2 sats) a year affordable: the cheapest
-    # relaxation of the budget is 3 flights in one year... the elastic optimum spends 60 M in
-    # 2030 (2 sats) and 4 more in 2031 (2 flights + 4 sats = 80 M): 20 M over in 2031.
+    # Target 6 satellites in 2031 with one flight (2 sats, 60 M USD) a year affordable: the
+    # least relative overrun buys one extra flight of 2 in either year (80 M, 20 M over).
     inp = case(budget_usd_per_year=[60e6, 60e6], compute_target_pflops=6 * PFLOPS)
     d = DeploymentModel(inp, EXACT).diagnose_infeasibility(
         weights=only("budget_per_year"))
     assert d.families == ("budget_per_year",)
     assert d.shortfalls[0].amount == pytest.approx(20e6)
-    assert "budget per year: up to 20 M USD over in 2031" in d.message
+    assert "budget per year: up to 20 M USD over in 203" in d.message
+    assert len(d.shortfalls[0].where) == 1
 
 
 def test_total_budget_over():

@@ -11,6 +11,7 @@ import pytest
 
 from deploy_cases import count_plans, enumerate_plans, tiny_inputs
 from orbitdc.deploy import (
+    DeploymentInfeasible,
     DeploymentModel,
     DeploymentSolveError,
     SolverOptions,
@@ -248,3 +249,22 @@ def test_pareto_arguments_are_checked():
         model.pareto(1)
     with pytest.raises(InputError, match="method"):
         model.pareto(3, method="weighted-sum")
+
+
+def test_a_method_leaves_no_solver_options_behind():
+    # Dinkelbach sets an absolute gap and the options carry a pass-through setting; the next
+    # solve on the same HiGHS instance must run with its own (default) settings again.
+    from test_deploy_diagnose import PFLOPS, case
+
+    inp = case(budget_usd_per_year=[60e6, 60e6], compute_target_pflops=10 * PFLOPS)
+    fresh = DeploymentModel(inp, EXACT).diagnose_infeasibility()
+    model = DeploymentModel(inp, replace(EXACT, highs_options={"mip_rel_gap": 0.5}))
+    model.diagnose_infeasibility()
+    model.options = EXACT
+    with pytest.raises(DeploymentInfeasible) as err:
+        model.maximize_ratio()
+    assert err.value.diagnosis.message == fresh.message
+    again = model.diagnose_infeasibility()
+    assert again.record.gap == pytest.approx(0.0, abs=1e-9)
+    assert again.record.incumbent == pytest.approx(fresh.record.incumbent, rel=1e-9)
+    assert again.message == fresh.message

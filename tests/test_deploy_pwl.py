@@ -14,6 +14,7 @@ from orbitdc.deploy.inputs import (
     ShellOption,
     SizeClassOption,
 )
+from orbitdc.deploy.model import DEFAULT_PWL_REL_ERROR
 from orbitdc.deploy.solve import ObjectiveSpec
 
 
@@ -104,7 +105,7 @@ def test_solver_risk_at_the_optimum_is_above_k_n2_and_within_the_bound(n_sats):
     intra = float(sol.solver_intra_risk.sum())
     exact = k * n_sats**2
     bound = model.pwl_max_rel_overstatement
-    assert 0 < bound <= 0.02
+    assert 0 < bound <= DEFAULT_PWL_REL_ERROR
     assert intra >= exact * (1 - 1e-9)
     assert intra <= exact * (1 + bound) * (1 + 1e-9)
     # The plan reports both; the model's risk is the chord value.

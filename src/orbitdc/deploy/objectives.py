@@ -34,6 +34,9 @@ from orbitdc.errors import InputError, require_range
 #: range per unit of their own range, small enough that compute comes first.
 AUGMENTATION = 1e-3
 
+#: Absolute gap of Dinkelbach's first step, as a fraction of the compute target.
+FIRST_STEP_GAP = 0.05
+
 #: Relative slack on a lexicographic second stage's floor, for solver tolerances.
 _STAGE_TOL = 1e-9
 
@@ -268,6 +271,9 @@ def maximize_ratio(model: DeploymentModel, *, max_iterations: int = 30) -> Ratio
     c_min = float(target)
     tol = max(model.options.mip_rel_gap, 1e-9)
     abs_gap = 0.5 * tol * c_min
+    # The first step, at the upper bound lambda_0, only has to find a good feasible ratio;
+    # precision there buys nothing, so it stops at a looser gap (never looser than needed).
+    first_gap = max(abs_gap, FIRST_STEP_GAP * c_min)
     zero_risk = d.allowed & (d.risk_per_sat_year <= 0) & (d.compute_pflops > 0)
     if zero_risk.any():
         s, c = map(int, np.argwhere(zero_risk)[0])
@@ -284,7 +290,7 @@ def maximize_ratio(model: DeploymentModel, *, max_iterations: int = 30) -> Ratio
     for it in range(max_iterations):
         w_risk = lam * d.risk_unit / d.compute_unit
         sol = model.solve(label=f"dinkelbach[{it}]", weights=Weights(compute=1.0, risk=w_risk),
-                          spec=spec, abs_gap=abs_gap)
+                          spec=spec, abs_gap=abs_gap if from_plan else first_gap)
         if sol.plan is None:
             if best is None:
                 checked(model, sol, Limits())

@@ -8,6 +8,7 @@ result like any other; only "no solution at all" becomes an exception, raised by
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Mapping
@@ -175,6 +176,23 @@ class ObjectiveSpec:
         return sign * self.scale * internal
 
 
+@functools.cache
+def _highs_default(name: str) -> Any:
+    """HiGHS's default value of an option (from a fresh instance)."""
+    import io
+
+    import highspy
+    from pyomo.common.tee import capture_output
+
+    with capture_output(io.StringIO(), capture_fd=True):  # no banner on stdout
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        status, value = h.getOptionValue(name)
+    if status != highspy.HighsStatus.kOk:
+        raise InputError("highs_options", name, "must name a HiGHS option")
+    return value
+
+
 def highs_version() -> str:
     """``"highs X.Y.Z"`` of the installed highspy."""
     import highspy
@@ -229,20 +247,29 @@ def run_highs(
         highspy.Highs.resetThreadScheduler(True)
     _scheduler_threads = threads
 
+    abs_gap = abs_gap_internal
+    if abs_gap is None and options.mip_abs_gap is not None:
+        abs_gap = options.mip_abs_gap / spec.scale
+    # HiGHS keeps an option until it is set again, and the persistent interface only sends the
+    # ones given: so every solve sends all of them, defaults included, and puts back the
+    # defaults of pass-through options an earlier solve on this instance set.
+    highs_opts: dict[str, Any] = {
+        "random_seed": options.seed,
+        "time_limit": math.inf if options.time_limit_s is None else options.time_limit_s,
+        "mip_abs_gap": _highs_default("mip_abs_gap") if abs_gap is None else abs_gap,
+    }
+    sent: set[str] = getattr(solver, "_orbitdc_pass_through", set())
+    for key in sent - set(options.highs_options):
+        highs_opts[key] = _highs_default(key)
+    highs_opts.update(options.highs_options)
+    solver._orbitdc_pass_through = set(options.highs_options)
     kwargs: dict[str, Any] = {
         "load_solutions": False,
         "raise_exception_on_nonoptimal_result": False,
         "rel_gap": options.mip_rel_gap,
         "threads": threads,
-        "solver_options": {"random_seed": options.seed, **dict(options.highs_options)},
+        "solver_options": highs_opts,
     }
-    if options.time_limit_s is not None:
-        kwargs["time_limit"] = options.time_limit_s
-    abs_gap = abs_gap_internal
-    if abs_gap is None and options.mip_abs_gap is not None:
-        abs_gap = options.mip_abs_gap / spec.scale
-    if abs_gap is not None:
-        kwargs["abs_gap"] = abs_gap
 
     tick = time.perf_counter()
     results = solver.solve(model, **kwargs)
