@@ -24,8 +24,10 @@ slacks' bounds.
 from __future__ import annotations
 
 import contextlib
-import io
+import ctypes
 import math
+import os
+import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -33,7 +35,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyomo.environ as pyo
-from pyomo.common.tee import capture_output
 from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.core.util import quicksum
 
@@ -592,9 +593,36 @@ class DeploymentModel:
 
 @contextlib.contextmanager
 def _quiet() -> Iterator[None]:
-    """Keep HiGHS's console chatter (e.g. "value 0 supplied to changeCoeff") off stdout."""
-    with capture_output(io.StringIO(), capture_fd=True):
+    """Keep HiGHS's console chatter (e.g. "value 0 supplied to changeCoeff") off stdout.
+
+    File descriptor 1 is pointed at the null device for the duration. A pipe drained by a
+    Python thread (Pyomo's ``capture_output(capture_fd=True)``) deadlocks here: HiGHS writes
+    while its caller holds the GIL, so once the pipe's buffer is full the writer waits for a
+    reader that waits for the GIL.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
         yield
+    finally:
+        _LIBC_FFLUSH()
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+
+
+def _libc_fflush() -> Any:
+    """``fflush(NULL)`` of the C library, so buffered C output goes where fd 1 points now."""
+    try:
+        libc = ctypes.CDLL(None)
+        return lambda: libc.fflush(None)
+    except OSError:  # pragma: no cover - no C library to load
+        return lambda: None
+
+
+_LIBC_FFLUSH = _libc_fflush()
 
 
 def _values(loader: Any, variables: list[Any]) -> np.ndarray:
