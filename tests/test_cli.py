@@ -105,3 +105,10 @@ def test_risk_table_and_bad_arguments():
     assert result.exit_code == 0 and "maneuvers_per_sat_year" in result.output
     assert run("risk", "--altitude-km", "100").exit_code == 2
     assert run("risk", "--altitude-km", "550", "--pc-threshold", "2").exit_code == 2
+
+
+def test_screen_backend_choices_match_the_library():
+    from orbitdc.cli.screen import _BACKENDS
+    from orbitdc.propagation import BACKENDS
+
+    assert tuple(_BACKENDS) == tuple(BACKENDS)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.progress import Progress
 
 from orbitdc.cli._common import echo_json, make_console, print_table
-from orbitdc.deploy import DeploymentModel, Plan, SolverOptions
-from orbitdc.deploy.coefficients import build_coefficients
 from orbitdc.results import atomic_write_text, study_results_dir, write_csv, write_manifest
 from orbitdc.spec import load_study
+
+if TYPE_CHECKING:
+    from orbitdc.deploy import Plan
 
 
 def _plan_tables(plan: Plan, title: str) -> None:
@@ -50,6 +51,10 @@ def optimize(study: Path, objective: str | None, points: int | None, with_cost: 
     JSON and CSV under results/<study>/optimize/. An infeasible study is explained by the
     constraint families that block it (exit status 2).
     """
+    # Imported here so that `orbitdc --help` does not load Pyomo.
+    from orbitdc.deploy import DeploymentModel, SolverOptions
+    from orbitdc.deploy.coefficients import build_coefficients
+
     loaded = load_study(study)
     spec = loaded.spec
     objective = objective or spec.deployment.objective

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from orbitdc.cli._common import make_console, print_table
-from orbitdc.report.build import build_report
 
 
 @click.command()
@@ -29,6 +28,8 @@ def report(results: tuple[Path, ...], design: int | None, storage: str | None,
 
     Everything is written into the first RESULTS folder.
     """
+    from orbitdc.report.build import build_report
+
     files = build_report(list(results), design=design, storage_url=storage, pdf=not no_pdf)
     console = make_console()
     for message in files.messages:

@@ -6,8 +6,6 @@ import click
 
 from orbitdc.cli._common import InclinationType, echo_json, print_table
 from orbitdc.orbits.inclination import InclinationFamily
-from orbitdc.risk.model import RiskSettings, assess_satellite, assess_shell, intra_coefficients
-from orbitdc.sizing import SatelliteTechnology, size_satellite
 
 _PER_SAT = (
     "decay_years", "disposal_years", "compliant_5yr", "compliant_25yr", "disposal_altitude_km",
@@ -60,6 +58,14 @@ def risk(
 
     Example: orbitdc risk --altitude-km 550 --inclination 53 --power-kw 100 --satellites 1000
     """
+    from orbitdc.risk.model import (
+        RiskSettings,
+        assess_satellite,
+        assess_shell,
+        intra_coefficients,
+    )
+    from orbitdc.sizing import SatelliteTechnology, size_satellite
+
     design = size_satellite(power_kw, altitude_km, inclination, SatelliteTechnology.from_catalogs())
     settings = RiskSettings.from_catalogs(
         activity=activity,

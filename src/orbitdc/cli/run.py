@@ -7,6 +7,7 @@ import socket
 import sys
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -14,9 +15,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from orbitdc.cli._common import make_console
 from orbitdc.results import study_results_dir, write_manifest
 from orbitdc.spec import load_study
-from orbitdc.study.runner import Progress as RunProgress
-from orbitdc.study.runner import RunOptions, run_study, run_worker
-from orbitdc.study.storage import default_storage_url
+
+if TYPE_CHECKING:
+    from orbitdc.study.runner import Progress as RunProgress
 
 
 def _eta(seconds: float | None) -> str:
@@ -53,6 +54,9 @@ def run(study: Path, storage: str | None, workers: int | None, trials: int | Non
     orbitdc run studies/baseline.toml
     orbitdc run studies/baseline.toml --storage postgresql://user:pw@db/orbitdc --workers 2
     """
+    from orbitdc.study.runner import RunOptions, completed, run_study
+    from orbitdc.study.storage import default_storage_url
+
     loaded = load_study(study)
     spec = loaded.spec
     out = study_results_dir(loaded.name, results_dir)
@@ -85,8 +89,6 @@ def run(study: Path, storage: str | None, workers: int | None, trials: int | Non
             console.print("[yellow]interrupted[/yellow]: completed trials are stored; run the "
                           "same command again to resume.")
             sys.exit(130)
-    from orbitdc.study.runner import completed
-
     console.print(f"{completed(result)} trials complete in {options.storage_url.split('@')[-1]}")
     if not no_report:
         from orbitdc.report.build import build_report
@@ -117,6 +119,8 @@ def worker(study: Path, storage: str, trials: int | None, max_trials: int | None
     Every worker reads the same study file and asks the storage for trials until the study
     holds the target number of completed trials.
     """
+    from orbitdc.study.runner import run_worker
+
     loaded = load_study(study)
     target = trials or loaded.spec.search.n_trials
     if index is None:

@@ -11,10 +11,11 @@ import click
 
 from orbitdc.cli._common import echo_json, make_console, print_table
 from orbitdc.errors import InputError
-from orbitdc.propagation import BACKENDS
 from orbitdc.results import write_csv
-from orbitdc.screening import CSV_COLUMNS, parse_population_spec
-from orbitdc.screening import screen as run_screening
+
+#: Propagation backends (orbitdc.propagation.BACKENDS), spelled out so that `orbitdc --help`
+#: does not import the screening engine.
+_BACKENDS = ("auto", "heyoka", "sgp4")
 
 
 class UtcDateTime(click.ParamType):
@@ -81,7 +82,7 @@ class PopulationSpec(click.ParamType):
               help="Sampling step [s] (default 60).")
 @click.option("--window-hours", type=click.FloatRange(0.0, min_open=True), default=6.0,
               show_default=True, help="Sub-window length [h] (the unit of Dask tasks).")
-@click.option("--backend", type=click.Choice(BACKENDS), default="auto", show_default=True,
+@click.option("--backend", type=click.Choice(_BACKENDS), default="auto", show_default=True,
               help="Propagation backend (auto: heyoka when installed).")
 @click.option("--dask-scheduler", "dask_scheduler", default=None, metavar="ADDR",
               help="Run the sub-windows on a Dask cluster, e.g. tcp://host:8786.")
@@ -120,6 +121,8 @@ def screen(
       orbitdc screen walker:550:53:1584/72/17 --against catalog.tle \\
         --start 2025-01-01T00:00:00 --out conjunctions.csv
     """
+    from orbitdc.screening import CSV_COLUMNS, parse_population_spec
+
     population = parse_population_spec(catalog, start, "catalog")
     background = parse_population_spec(against, start, "--against") if against else None
     client = None
@@ -166,6 +169,7 @@ def screen(
 
 def _write_header(path: Path) -> None:
     from orbitdc.results import atomic_write_text
+    from orbitdc.screening import CSV_COLUMNS
 
     atomic_write_text(path, ",".join(CSV_COLUMNS) + "\n")
 
@@ -173,6 +177,8 @@ def _write_header(path: Path) -> None:
 def _run(population: Any, background: Any, start: datetime, hours: float, threshold_km: float,
          step_s: float | None, backend: str, sigma_km: float, hbr_m: float, window_hours: float,
          client: Any, show: bool) -> Any:
+    from orbitdc.screening import screen as run_screening
+
     kwargs: dict[str, Any] = dict(
         start=start, hours=hours, threshold_km=threshold_km, step_s=step_s, backend=backend,
         sigma_km=sigma_km, hbr_m=hbr_m, window_hours=window_hours, dask_client=client,
