@@ -13,6 +13,8 @@ to ask for a trial fails it and re-queues its parameters once
 from __future__ import annotations
 
 import json
+import random
+import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -79,13 +81,7 @@ def open_storage(url: str) -> BaseStorage:
         )
     if url.startswith(("postgresql://", "postgresql+")):
         try:
-            return RDBStorage(
-                url,
-                engine_kwargs={"pool_pre_ping": True},
-                heartbeat_interval=HEARTBEAT_S,
-                grace_period=GRACE_S,
-                heartbeat_stale_trial_callback=retry,
-            )
+            return _rdb_with_retries(url, retry)
         except ImportError as exc:
             raise InputError("--storage", _redact(url),
                              f"needs a PostgreSQL driver ({exc}): pip install 'orbitdc[postgres]'"
@@ -98,6 +94,31 @@ def open_storage(url: str) -> BaseStorage:
         "--storage", _redact(url),
         "must be sqlite:///PATH, journal:PATH or postgresql://USER:PASSWORD@HOST/DB",
     )
+
+
+def _rdb_with_retries(url: str, retry: RetryHeartbeatStaleTrialCallback,
+                      attempts: int = 6) -> RDBStorage:
+    """Open a server storage; retry when workers starting together race to create its tables.
+
+    On an empty database every worker creates Optuna's tables; the losers of that race get an
+    integrity error, and succeed once the tables exist.
+    """
+    from sqlalchemy.exc import IntegrityError, ProgrammingError
+
+    for attempt in range(attempts):
+        try:
+            return RDBStorage(
+                url,
+                engine_kwargs={"pool_pre_ping": True},
+                heartbeat_interval=HEARTBEAT_S,
+                grace_period=GRACE_S,
+                heartbeat_stale_trial_callback=retry,
+            )
+        except (IntegrityError, ProgrammingError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 + random.random() * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def _redact(url: str) -> str:
