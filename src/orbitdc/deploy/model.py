@@ -23,17 +23,14 @@ slacks' bounds.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import math
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyomo.environ as pyo
-from pyomo.common.tee import capture_output
 from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.core.util import quicksum
 
@@ -41,7 +38,7 @@ from orbitdc.deploy import pwl
 from orbitdc.deploy.data import ModelData, Structure
 from orbitdc.deploy.inputs import DeploymentInputs
 from orbitdc.deploy.plan import Plan
-from orbitdc.deploy.solve import ObjectiveSpec, SolveRecord, SolverOptions, run_highs
+from orbitdc.deploy.solve import ObjectiveSpec, SolveRecord, SolverOptions, quiet, run_highs
 from orbitdc.errors import InputError
 
 if TYPE_CHECKING:
@@ -209,7 +206,7 @@ class DeploymentModel:
             return True
         tick = time.perf_counter()
         self._set_input_params()
-        with _quiet():
+        with quiet():
             self.solver.update_parameters()
         self._pending_s += time.perf_counter() - tick
         return False
@@ -379,7 +376,7 @@ class DeploymentModel:
         self.solver = SolverFactory("highs")
         for name in _AUTO_UPDATES:
             setattr(self.solver.config.auto_updates, name, False)
-        with _quiet():
+        with quiet():
             self.solver.set_instance(m)
         self.transfer_s = time.perf_counter() - tick
         self._pending_build_s = self.build_s
@@ -498,7 +495,7 @@ class DeploymentModel:
     def _push(self, rebound: list[Any]) -> None:
         """Send the method's changes to HiGHS through the persistent interface."""
         opt = self.solver
-        with _quiet():
+        with quiet():
             opt.remove_constraints(self._refreshed)
             opt.add_constraints(self._refreshed)
             if rebound:
@@ -588,13 +585,6 @@ class DeploymentModel:
     def with_options(self, **changes: Any) -> SolverOptions:
         """Return a copy of the solver options with some fields changed."""
         return replace(self.options, **changes)
-
-
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """Keep HiGHS's console chatter (e.g. "value 0 supplied to changeCoeff") off stdout."""
-    with capture_output(io.StringIO(), capture_fd=True):
-        yield
 
 
 def _values(loader: Any, variables: list[Any]) -> np.ndarray:

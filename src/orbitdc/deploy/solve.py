@@ -8,10 +8,13 @@ result like any other; only "no solution at all" becomes an exception, raised by
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
+import os
+import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -176,15 +179,37 @@ class ObjectiveSpec:
         return sign * self.scale * internal
 
 
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Send whatever C code prints to stdout/stderr (HiGHS warnings) to the null device.
+
+    A plain file-descriptor redirect, no reader thread: Pyomo's ``capture_output`` reads the
+    redirected output on a Python thread, and a burst of HiGHS warnings from a call that holds
+    the GIL (``changeCoeff``) fills the pipe and deadlocks against that thread.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, null):
+            os.close(fd)
+
+
 @functools.cache
 def _highs_default(name: str) -> Any:
     """HiGHS's default value of an option (from a fresh instance)."""
-    import io
-
     import highspy
-    from pyomo.common.tee import capture_output
 
-    with capture_output(io.StringIO(), capture_fd=True):  # no banner on stdout
+    with quiet():  # no banner on stdout
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
         status, value = h.getOptionValue(name)
