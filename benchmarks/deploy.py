@@ -141,9 +141,13 @@ def run(name: str, options: SolverOptions, pareto_points: int) -> list[tuple[str
     if pareto_points:
         tick = time.perf_counter()
         front = model.pareto(pareto_points)
-        rows.append((name, f"pareto {pareto_points} points", "",
+        recs = front.records
+        slowest = max(recs, key=lambda r: r.solve_s)
+        pushed = sum(r.transfer_s for r in recs)
+        rows.append((name, f"pareto {pareto_points} points", f"{pushed:.2f}",
                      f"{time.perf_counter() - tick:.1f}", "",
-                     f"{len(front.efficient)} efficient, {len(front.records)} solves"))
+                     f"{len(front.efficient)} efficient, {len(recs)} solves, slowest "
+                     f"{slowest.solve_s:.1f} s ({slowest.label}, {slowest.termination})"))
     return rows
 
 
