@@ -268,3 +268,27 @@ def test_a_method_leaves_no_solver_options_behind():
     assert again.record.gap == pytest.approx(0.0, abs=1e-9)
     assert again.record.incumbent == pytest.approx(fresh.record.incumbent, rel=1e-9)
     assert again.message == fresh.message
+
+
+def test_update_with_many_zero_coefficients_does_not_hang():
+    # Each zero mutable coefficient makes HiGHS print a warning on update; hundreds of them
+    # once deadlocked a reader thread (Pyomo's capture_output). 40 shells far apart leave
+    # ~1,500 zeros in the spacing cliques alone. A hang aborts the run after 60 s.
+    import faulthandler
+
+    shells = [ShellOption(f"s{i}", 500.0 + 50 * i, "53", 5, 1e-6, 5000.0) for i in range(40)]
+    cls = SizeClassOption("c", 100.0, 2, 2)
+    coeff = {(s.key, "c"): SatelliteCoefficients(1000.0, 1e7, 50.0, 1e-4) for s in shells[::2]}
+    inp = DeploymentInputs(shells=shells, classes=[cls], years=[2030, 2031],
+                           coefficients=coeff, flights_per_year=[2.0, 2.0],
+                           launch_cost_usd_per_flight=2e7, min_shell_spacing_km=20.0)
+    faulthandler.dump_traceback_later(60, exit=True)
+    try:
+        model = DeploymentModel(inp, EXACT)
+        first = model.maximize_compute()
+        for _ in range(2):
+            assert model.update(inp) is False
+        again = model.maximize_compute()
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+    assert again.total_compute_pflop_years == first.total_compute_pflop_years

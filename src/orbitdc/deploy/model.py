@@ -23,13 +23,9 @@ slacks' bounds.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import math
-import os
-import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +38,7 @@ from orbitdc.deploy import pwl
 from orbitdc.deploy.data import ModelData, Structure
 from orbitdc.deploy.inputs import DeploymentInputs
 from orbitdc.deploy.plan import Plan
-from orbitdc.deploy.solve import ObjectiveSpec, SolveRecord, SolverOptions, run_highs
+from orbitdc.deploy.solve import ObjectiveSpec, SolveRecord, SolverOptions, quiet, run_highs
 from orbitdc.errors import InputError
 
 if TYPE_CHECKING:
@@ -210,7 +206,7 @@ class DeploymentModel:
             return True
         tick = time.perf_counter()
         self._set_input_params()
-        with _quiet():
+        with quiet():
             self.solver.update_parameters()
         self._pending_s += time.perf_counter() - tick
         return False
@@ -380,7 +376,7 @@ class DeploymentModel:
         self.solver = SolverFactory("highs")
         for name in _AUTO_UPDATES:
             setattr(self.solver.config.auto_updates, name, False)
-        with _quiet():
+        with quiet():
             self.solver.set_instance(m)
         self.transfer_s = time.perf_counter() - tick
         self._pending_build_s = self.build_s
@@ -499,7 +495,7 @@ class DeploymentModel:
     def _push(self, rebound: list[Any]) -> None:
         """Send the method's changes to HiGHS through the persistent interface."""
         opt = self.solver
-        with _quiet():
+        with quiet():
             opt.remove_constraints(self._refreshed)
             opt.add_constraints(self._refreshed)
             if rebound:
@@ -589,40 +585,6 @@ class DeploymentModel:
     def with_options(self, **changes: Any) -> SolverOptions:
         """Return a copy of the solver options with some fields changed."""
         return replace(self.options, **changes)
-
-
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """Keep HiGHS's console chatter (e.g. "value 0 supplied to changeCoeff") off stdout.
-
-    File descriptor 1 is pointed at the null device for the duration. A pipe drained by a
-    Python thread (Pyomo's ``capture_output(capture_fd=True)``) deadlocks here: HiGHS writes
-    while its caller holds the GIL, so once the pipe's buffer is full the writer waits for a
-    reader that waits for the GIL.
-    """
-    sys.stdout.flush()
-    saved = os.dup(1)
-    null = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, 1)
-        yield
-    finally:
-        _LIBC_FFLUSH()
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(null)
-
-
-def _libc_fflush() -> Any:
-    """``fflush(NULL)`` of the C library, so buffered C output goes where fd 1 points now."""
-    try:
-        libc = ctypes.CDLL(None)
-        return lambda: libc.fflush(None)
-    except OSError:  # pragma: no cover - no C library to load
-        return lambda: None
-
-
-_LIBC_FFLUSH = _libc_fflush()
 
 
 def _values(loader: Any, variables: list[Any]) -> np.ndarray:

@@ -8,10 +8,14 @@ result like any other; only "no solution at all" becomes an exception, raised by
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
 import math
+import os
+import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -176,15 +180,50 @@ class ObjectiveSpec:
         return sign * self.scale * internal
 
 
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Send whatever C code prints to stdout/stderr (HiGHS warnings) to the null device.
+
+    A plain file-descriptor redirect, no reader thread: Pyomo's ``capture_output`` reads the
+    redirected output on a Python thread, and a burst of HiGHS warnings from a call that holds
+    the GIL (``changeCoeff``) fills the pipe and deadlocks against that thread.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        yield
+    finally:
+        _LIBC_FFLUSH()  # buffered C output goes to the null device, not the restored stdout
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, null):
+            os.close(fd)
+
+
+def _libc_fflush() -> Any:
+    """``fflush(NULL)`` of the C library, or a no-op where none can be loaded."""
+    try:
+        libc = ctypes.CDLL(None)
+    except OSError:  # pragma: no cover - no C library to load
+        return lambda: None
+    return lambda: libc.fflush(None)
+
+
+_LIBC_FFLUSH = _libc_fflush()
+
+
 @functools.cache
 def _highs_default(name: str) -> Any:
     """HiGHS's default value of an option (from a fresh instance)."""
-    import io
-
     import highspy
-    from pyomo.common.tee import capture_output
 
-    with capture_output(io.StringIO(), capture_fd=True):  # no banner on stdout
+    with quiet():  # no banner on stdout
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
         status, value = h.getOptionValue(name)
