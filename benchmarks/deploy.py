@@ -162,16 +162,17 @@ def main() -> None:
     options = SolverOptions(time_limit_s=args.time_limit, mip_rel_gap=args.gap,
                             threads=args.threads, seed=1)
     names = [args.only] if args.only else list(INSTANCES)
+    print(f"HiGHS {highs_version()}, threads={args.threads}, mip_rel_gap={args.gap}, "
+          f"time limit {args.time_limit:g} s per solve", flush=True)
     rows = [("instance", "step", "Pyomo s", "HiGHS s", "gap", "notes")]
     for name in names:
+        print(f"... {name}", flush=True)
         rows.extend(run(name, options, args.pareto))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    print(f"HiGHS {highs_version()}, threads={args.threads}, mip_rel_gap={args.gap}")
     for j, r in enumerate(rows):
         print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
         if j == 0:
             print("  ".join("-" * w for w in widths))
-
 
 if __name__ == "__main__":
     main()

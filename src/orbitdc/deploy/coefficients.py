@@ -37,7 +37,6 @@ from orbitdc.risk.model import RiskSettings, SatelliteRisk, assess_satellite, in
 from orbitdc.risk.study import study_risk_settings
 from orbitdc.sizing.satellite import SatelliteDesign, size_satellite
 from orbitdc.sizing.study import study_technology
-from orbitdc.sizing.technology import SatelliteTechnology
 from orbitdc.spec.load import LoadedStudy
 
 
@@ -105,21 +104,6 @@ class CoefficientTable:
     risks: dict[tuple[str, str], SatelliteRisk] = field(default_factory=dict)
 
 
-def _technology(loaded: LoadedStudy, point: DesignPoint) -> SatelliteTechnology:
-    base = loaded.spec.technology
-    if point.solar_array is None and point.radiator is None and point.accelerator is None:
-        return study_technology(loaded)
-    return SatelliteTechnology.from_catalogs(
-        solar_array=point.solar_array or base.solar_array,
-        radiator=point.radiator or base.radiator,
-        battery=base.battery,
-        accelerator=point.accelerator or base.accelerator,
-        bus=base.bus,
-        environment=base.environment,
-        directory=loaded.models_dir,
-    )
-
-
 def build_coefficients(
     loaded: LoadedStudy,
     point: DesignPoint | None = None,
@@ -138,7 +122,8 @@ def build_coefficients(
     """
     point = point or DesignPoint()
     spec = loaded.spec
-    tech = _technology(loaded, point)
+    tech = study_technology(loaded, solar_array=point.solar_array, radiator=point.radiator,
+                            accelerator=point.accelerator)
     settings: RiskSettings = study_risk_settings(loaded)
     if point.pc_threshold is not None:
         settings = replace(settings, pc_threshold=point.pc_threshold)

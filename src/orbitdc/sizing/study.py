@@ -7,14 +7,24 @@ from orbitdc.sizing.technology import SatelliteTechnology
 from orbitdc.spec.load import LoadedStudy
 
 
-def study_technology(loaded: LoadedStudy) -> SatelliteTechnology:
-    """The technology set a study names, read from its catalog folder."""
+def study_technology(
+    loaded: LoadedStudy,
+    *,
+    solar_array: str | None = None,
+    radiator: str | None = None,
+    accelerator: str | None = None,
+) -> SatelliteTechnology:
+    """The technology set a study names, read from its catalog folder.
+
+    ``solar_array``, ``radiator`` and ``accelerator`` replace the study's choice when given
+    (an Optuna trial sampling the technology).
+    """
     t = loaded.spec.technology
     return SatelliteTechnology.from_catalogs(
-        solar_array=t.solar_array,
-        radiator=t.radiator,
+        solar_array=solar_array or t.solar_array,
+        radiator=radiator or t.radiator,
         battery=t.battery,
-        accelerator=t.accelerator,
+        accelerator=accelerator or t.accelerator,
         bus=t.bus,
         environment=t.environment,
         directory=loaded.models_dir,
