@@ -54,9 +54,12 @@ def run(study: Path, storage: str | None, workers: int | None, trials: int | Non
     orbitdc run studies/baseline.toml
     orbitdc run studies/baseline.toml --storage postgresql://user:pw@db/orbitdc --workers 2
     """
+    import optuna
+
     from orbitdc.study.runner import RunOptions, completed, run_study
     from orbitdc.study.storage import default_storage_url
 
+    optuna.logging.set_verbosity(optuna.logging.WARNING)  # the progress display replaces it
     loaded = load_study(study)
     spec = loaded.spec
     out = study_results_dir(loaded.name, results_dir)
@@ -77,10 +80,14 @@ def run(study: Path, storage: str | None, workers: int | None, trials: int | Non
                TextColumn("left {task.fields[eta]}  {task.fields[best]}"))
     with Progress(*columns, console=console, disable=not console.is_terminal) as bar:
         task = bar.add_task("trials", total=options.n_trials, eta="--", best="")
+        logged = [-1]
 
         def show(p: RunProgress) -> None:
-            bar.update(task, completed=p.done, eta=_eta(p.eta_s),
-                       best=f"{p.best}; {p.failed} failed" if p.failed else p.best)
+            best = f"{p.best}; {p.failed} failed" if p.failed else p.best
+            bar.update(task, completed=p.done, eta=_eta(p.eta_s), best=best)
+            if not console.is_terminal and p.done != logged[0]:  # a log file: one line per trial
+                logged[0] = p.done
+                console.print(f"trials {p.done}/{options.n_trials}, left {_eta(p.eta_s)}  {best}")
 
         try:
             result = run_study(loaded, options, show)
