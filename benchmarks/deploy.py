@@ -174,5 +174,6 @@ def main() -> None:
         if j == 0:
             print("  ".join("-" * w for w in widths))
 
+
 if __name__ == "__main__":
     main()
