@@ -120,6 +120,11 @@ def _warm_worker() -> None:
            hours=0.5, threshold_km=5.0, step_s=60.0)
 
 
+def _show(row: tuple[str, str, str]) -> None:
+    """Print one row as it is measured (the table follows at the end)."""
+    print(f"  {row[0].strip()}: {row[1]}  ({row[2]})", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="smaller populations and windows")
@@ -148,12 +153,13 @@ def main() -> None:
         heyoka.set_nthreads(default_threads)
         rows.append(("propagation: heyoka, 1 thread", f"{rate1 / 1e6:.2f} M/s",
                      f"{n_prop} objects x {steps} steps"))
+        _show(rows[-1])
         cases.insert(0, ("heyoka, default thread pool", "heyoka", 1))
     for label, backend, procs in cases:
         rate = propagation_rate(gp, steps, 60.0, backend, processes=procs, repeats=reps)
         rows.append((f"propagation: {label}", f"{rate / 1e6:.2f} M/s",
                      f"{n_prop} objects x {steps} steps"))
-        print(rows[-1], flush=True)
+        _show(rows[-1])
 
     # -- constellation vs background ------------------------------------------------------------
     shells = CONSTELLATION if not quick else tuple(
@@ -179,7 +185,8 @@ def main() -> None:
     rows.append(("  background conjunctions per satellite-year",
                  f"{agg.conjunctions_per_sat_year_background:.0f}",
                  f"maneuvers (Pc >= 1e-5): {agg.maneuvers_per_sat_year_background:.1f}"))
-    print(rows[-3:], flush=True)
+    for row in rows[-4:]:
+        _show(row)
     if not args.skip_generic:
         g_hours = 1.0 if quick else 3.0
         cat_pop = Population.from_gpes(pop.gpes)
@@ -192,7 +199,7 @@ def main() -> None:
         rows.append((f"screening without symmetry (shells as catalog), {g_hours:g} h",
                      f"{t_gen:.1f} s", f"ratio {t_gen / t_prop_g:.2f}; same conjunctions as "
                      f"with symmetry: {same}"))
-        print(rows[-1], flush=True)
+        _show(rows[-1])
 
     # -- self-separation of a million satellites ---------------------------------------------
     n_shells = 5 if quick else 25
@@ -206,7 +213,7 @@ def main() -> None:
     t_sep, seps = best_of(1, all_shells)
     rows.append((f"self-separation of {n_shells * per:,} satellites ({n_shells} shells)",
                  f"{t_sep:.1f} s", f"min {min(seps):.3f} km; target < 60 s for 1,000,000"))
-    print(rows[-1], flush=True)
+    _show(rows[-1])
 
     # -- Dask ----------------------------------------------------------------------------------
     try:
@@ -228,7 +235,7 @@ def main() -> None:
         rows.append((f"Dask LocalCluster (2 worker processes) vs local, {d_hours:g} h",
                      f"{t_dask:.1f} s vs {t_loc:.1f} s",
                      f"ratio {t_dask / t_loc:.2f}; identical conjunctions: {same}"))
-        print(rows[-1], flush=True)
+        _show(rows[-1])
 
     width = max(len(r[0]) for r in rows)
     print()

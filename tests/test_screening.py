@@ -211,6 +211,23 @@ def test_sub_windows_and_backends_do_not_change_the_result():
         _same(ref, _conj_set(screen(pop, bg, window_hours=0.25, backend="heyoka", **kw)))
 
 
+def test_threaded_sub_windows_equal_the_serial_run():
+    # Sub-windows screened on two threads must give the serial result bit for bit, and the
+    # progress callback (called from both threads) must count every step exactly once.
+    start, shells, objs = _small_world()
+    pop = Population.from_shells(shells, start)
+    bg = Population.from_satrecs(objs)
+    kw = dict(start=start, hours=3.0, threshold_km=5.0, window_hours=0.25)
+    serial = screen(pop, bg, threads=1, **kw)
+    seen: list[tuple[int, int]] = []
+    threaded = screen(pop, bg, threads=2, progress=lambda d, n: seen.append((d, n)), **kw)
+    assert len(serial) > 0
+    assert np.array_equal(serial.conjunctions, threaded.conjunctions)
+    done = [d for d, _ in seen]
+    assert done == sorted(done) and done[-1] == seen[-1][1]
+    with pytest.raises(InputError, match="threads"):
+        screen(pop, bg, threads=0, **kw)
+
 def test_radius_bands_contain_the_sgp4_radius():
     """The global radial filter never drops an object that reaches a given radius: dense
     SGP4 radii (every 20 s over two days) stay inside the bands of eccentric, decaying and

@@ -84,6 +84,8 @@ class PopulationSpec(click.ParamType):
               show_default=True, help="Sub-window length [h] (the unit of Dask tasks).")
 @click.option("--backend", type=click.Choice(_BACKENDS), default="auto", show_default=True,
               help="Propagation backend (auto: heyoka when installed).")
+@click.option("--threads", type=click.IntRange(1), default=None,
+              help="Sub-windows screened at once locally [default: number of cores].")
 @click.option("--dask-scheduler", "dask_scheduler", default=None, metavar="ADDR",
               help="Run the sub-windows on a Dask cluster, e.g. tcp://host:8786.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
@@ -105,6 +107,7 @@ def screen(
     step_s: float | None,
     window_hours: float,
     backend: str,
+    threads: int | None,
     dask_scheduler: str | None,
     out: Path | None,
     closest: int,
@@ -133,7 +136,7 @@ def screen(
     show = sys.stderr.isatty() if progress is None else progress
     try:
         result = _run(population, background, start, hours, threshold_km, step_s, backend,
-                      sigma_km, hbr_m, window_hours, client, show)
+                      sigma_km, hbr_m, window_hours, client, threads, show)
     finally:
         if client is not None:
             client.close()
@@ -176,12 +179,13 @@ def _write_header(path: Path) -> None:
 
 def _run(population: Any, background: Any, start: datetime, hours: float, threshold_km: float,
          step_s: float | None, backend: str, sigma_km: float, hbr_m: float, window_hours: float,
-         client: Any, show: bool) -> Any:
+         client: Any, threads: int | None, show: bool) -> Any:
     from orbitdc.screening import screen as run_screening
 
     kwargs: dict[str, Any] = dict(
         start=start, hours=hours, threshold_km=threshold_km, step_s=step_s, backend=backend,
         sigma_km=sigma_km, hbr_m=hbr_m, window_hours=window_hours, dask_client=client,
+        threads=threads,
     )
     if not show:
         return run_screening(population, background, **kwargs)

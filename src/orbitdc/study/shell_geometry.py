@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -149,8 +150,10 @@ def background_misses(
     share, hours = ((SAMPLED_SHARE, SAMPLED_HOURS) if fidelity == "sampled"
                     else (1.0, loaded.spec.search.screening_hours))
     n_bg = max(100, int(round(total * share)))
+    # the study's local workers share the cores
+    threads = max(1, (os.cpu_count() or 1) // max(1, loaded.spec.search.workers))
     result = screen(shell, _background(n_bg, loaded.spec.study.seed), start=EPOCH, hours=hours,
-                    threshold_km=5.0, sigma_km=sigma_km, hbr_m=20.0)
+                    threshold_km=5.0, sigma_km=sigma_km, hbr_m=20.0, threads=threads)
     c = result.conjunctions
     from orbitdc.screening.result import KIND_BACKGROUND
 
