@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -73,6 +74,32 @@ def test_report_files_and_pareto_csv(tiny_results):
         assert heading in text
     assert f"design {files.design}" in text
 
+
+def test_importances_and_categorical_slices(tiny_results):
+    # fANOVA needs scikit-learn (a dependency): a fresh install must compute importances, one
+    # set per objective that varies over the feasible trials, normalised to sum to 1; a
+    # constant objective is named in the note instead.
+    from orbitdc.report.build import _importances, _slices, load_results
+
+    res = load_results(tiny_results)
+    imp = _importances(res, None)
+    feasible = [r for r in res.records if r.feasible]
+    varied = {o for o in res.objectives if len({r.objectives[o] for r in feasible}) > 1}
+    assert varied, "the tiny study's technology choices must change some objective"
+    assert set(imp["values"]) == varied, imp["note"]
+    for o in set(res.objectives) - varied:
+        assert o in imp["note"]
+    for values in imp["values"].values():
+        assert set(values) == {"solar_array", "radiator"}
+        assert sum(values.values()) == pytest.approx(1.0)
+    # categorical parameters go to a category axis, every feasible trial plotted
+    slices = _slices(res.records)
+    assert slices["solar_array"]["categorical"] is True
+    assert len(slices["solar_array"]["x"]) == len(feasible)
+    mixed = _slices([dataclasses.replace(r, params={"inclination": v})
+                     for r, v in zip(feasible, ["53", "dawn-dusk", 53, "53"], strict=False)])
+    assert mixed["inclination"]["categorical"] is True
+    assert mixed["inclination"]["x"][:3] == ["53", "dawn-dusk", "53"]
 
 def test_report_in_a_real_browser(tiny_results):
     files = build_report([tiny_results], pdf=False)

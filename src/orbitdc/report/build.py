@@ -122,11 +122,18 @@ def _importances(res: LoadedResults, storage_url: str | None) -> dict[str, Any]:
     if len(complete) < 4 or not complete[0].params:
         return {"note": "Too few feasible trials (or no searched parameters) for importances.",
                 "values": {}}
+    # fANOVA has nothing to split when an objective never changed
+    varied = [o for o in res.objectives if len({r.objectives.get(o) for r in complete}) > 1]
+    constant = [o for o in res.objectives if o not in varied]
+    if constant:
+        note += f" Constant over the feasible trials (no importances): {', '.join(constant)}."
     try:
         storage = open_storage(storage_url or default_storage_url(res.directory))
         study = optuna.load_study(study_name=res.name, storage=storage)
         values = {}
         for i, obj in enumerate(res.objectives):
+            if obj not in varied:
+                continue
 
             def target(t: optuna.trial.FrozenTrial, i: int = i) -> float:
                 return float(t.values[i]) if t.values else float("nan")
@@ -140,11 +147,17 @@ def _importances(res: LoadedResults, storage_url: str | None) -> dict[str, Any]:
         return {"note": f"Importances unavailable ({type(exc).__name__}: {exc}).", "values": {}}
 
 
-def _slices(records: Sequence[TrialRecord]) -> dict[str, dict[str, list[Any]]]:
+def _slices(records: Sequence[TrialRecord]) -> dict[str, dict[str, Any]]:
     feasible = [r for r in records if r.feasible and math.isfinite(r.ratio)]
     params = sorted({p for r in feasible for p in r.params})
-    return {p: {"x": [r.params.get(p) for r in feasible if p in r.params],
-                "y": [r.ratio for r in feasible if p in r.params]} for p in params}
+    out: dict[str, dict[str, Any]] = {}
+    for p in params:
+        xs = [r.params[p] for r in feasible if p in r.params]
+        categorical = any(isinstance(x, str) for x in xs)
+        out[p] = {"x": [str(x) for x in xs] if categorical else xs,
+                  "y": [r.ratio for r in feasible if p in r.params],
+                  "categorical": categorical}
+    return out
 
 
 def _trial_json(r: TrialRecord) -> dict[str, Any]:

@@ -31,7 +31,7 @@ th{background:#f0f2f8}
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:14px}
 .banner{background:#fff4e5;border-left:4px solid #f0a020;padding:10px 14px;margin:0 0 14px 0;border-radius:4px}
 .ok{color:#1b7f3b;font-weight:600} .bad{color:#b3261e;font-weight:600}
-.muted{color:#667085;font-size:12px} .chart{min-height:320px}
+.muted{color:#667085;font-size:12px} .chart{min-height:320px} .scroll{overflow-x:auto}
 </style>
 <script>__PLOTLY__</script>
 </head><body>
@@ -46,7 +46,7 @@ optimised by the MILP). Colour: cost. Click a point to open its design below.</p
 <section id="design"><h2 id="design-title">Design</h2>
 <div class="grid"><div><table id="design-figures"></table></div><div><table id="design-params"></table></div></div>
 <div class="grid"><div id="allocation" class="chart"></div><div id="schedule" class="chart"></div></div>
-<h2>Satellite sizing</h2><table id="sizing"></table>
+<h2>Satellite sizing</h2><div class="scroll"><table id="sizing"></table></div>
 <div class="grid"><div id="risk-breakdown" class="chart"></div><div><h2>Compliance</h2><table id="compliance"></table></div></div>
 </section>
 <section><h2>Parameter importances and slices</h2>
@@ -127,11 +127,11 @@ function showDesign(number) {
   const classes = [...new Set(plan.shells.flatMap(s => Object.keys(s.active_last_year || {})))];
   Plotly.newPlot("allocation", classes.map(c => ({type: "bar", name: c, x: plan.shells.map(s => s.key),
     y: plan.shells.map(s => (s.active_last_year || {})[c] || 0)})),
-    {barmode: "stack", title: {text: "satellites in service in " + (plan.years[plan.years.length - 1] || "")},
-     margin: {t: 40}}, {displaylogo: false});
+    {barmode: "stack", title: {x: 0.02, text: "satellites in service in " + (plan.years[plan.years.length - 1] || "")},
+     margin: {t: 60}}, {displaylogo: false});
   Plotly.newPlot("schedule", plan.shells.map(s => ({type: "bar", name: s.key, x: plan.years,
     y: plan.years.map((_, k) => Object.values(s.launches || {}).reduce((acc, v) => acc + (v[k] || 0), 0))})),
-    {barmode: "stack", title: {text: "launch schedule (satellites per year)"}, margin: {t: 40}}, {displaylogo: false});
+    {barmode: "stack", title: {x: 0.02, text: "launch schedule (satellites per year)"}, margin: {t: 60}}, {displaylogo: false});
   const designs = a.designs || {};
   const cols = ["array_area_m2", "radiator_area_m2", "array_mass_kg", "radiator_mass_kg", "battery_mass_kg",
                 "compute_hw_mass_kg", "structure_mass_kg", "propulsion_mass_kg", "total_mass_kg",
@@ -140,7 +140,7 @@ function showDesign(number) {
   const rb = a.risk_breakdown || {};
   Plotly.newPlot("risk-breakdown", [{type: "bar", x: Object.keys(rb), y: Object.values(rb),
     marker: {color: ["#4c72b0", "#dd8452", "#c44e52"]}}],
-    {title: {text: "risk over the horizon by source"}, margin: {t: 40}}, {displaylogo: false});
+    {title: {x: 0.02, text: "risk over the horizon by source"}, margin: {t: 60}}, {displaylogo: false});
   const comp = a.compliance || {};
   rows("compliance", Object.entries(comp).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : v]),
        ["check", "value"]);
@@ -152,17 +152,20 @@ function renderImportances() {
   const objs = Object.keys(imp.values || {});
   if (objs.length) {
     Plotly.newPlot("importances", objs.map(o => ({type: "bar", name: o, x: Object.keys(imp.values[o]),
-      y: Object.values(imp.values[o])})), {barmode: "group", title: {text: "parameter importance"},
-      margin: {t: 40}}, {displaylogo: false});
+      y: Object.values(imp.values[o])})), {barmode: "group", title: {x: 0.02, text: "parameter importance"},
+      margin: {t: 60}}, {displaylogo: false});
   }
   const params = Object.keys(DATA.slices || {});
   if (params.length) {
     const traces = params.map((p, k) => ({type: "scatter", mode: "markers", name: p,
       x: DATA.slices[p].x, y: DATA.slices[p].y, xaxis: "x" + (k + 1), yaxis: "y" + (k + 1)}));
     const layout = {grid: {rows: 1, columns: params.length, pattern: "independent"},
-                    title: {text: "slices: compute per risk against each parameter"}, margin: {t: 40},
+                    title: {x: 0.02, text: "slices: compute per risk against each parameter"}, margin: {t: 60},
                     showlegend: false};
-    params.forEach((p, k) => { layout["xaxis" + (k + 1)] = {title: {text: p}}; });
+    // categorical parameters (e.g. inclination "53" / "dawn-dusk") on a category axis: plotly
+    // would otherwise read the numeric-looking labels as numbers and drop the rest
+    params.forEach((p, k) => { layout["xaxis" + (k + 1)] = {title: {text: p},
+      type: DATA.slices[p].categorical ? "category" : "-"}; });
     Plotly.newPlot("slices", traces, layout, {displaylogo: false});
   }
 }
