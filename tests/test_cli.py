@@ -65,6 +65,27 @@ def test_size_bad_arguments_exit_2():
     assert tech.exit_code == 2 and "must be one of" in tech.output
 
 
+def test_bad_option_is_one_line_naming_option_value_and_range():
+    result = CliRunner().invoke(cli, ["size", "--power-kw", "-100", "--altitude-km", "550"],
+                                prog_name="orbitdc")
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("error: ") and "'--power-kw'" in lines[0]
+    assert "-100.0" in lines[0] and "0.0<x<=100000.0" in lines[0]
+    assert "orbitdc size --help" in lines[0]
+    unknown = CliRunner().invoke(cli, ["sizee"])
+    assert unknown.exit_code == 2 and unknown.output.startswith("error: No such command")
+
+
+def test_run_with_a_bad_storage_writes_nothing(tiny_study, tmp_path):
+    out = tmp_path / "results"
+    result = CliRunner().invoke(cli, ["run", str(tiny_study()), "--storage", "foo://bar",
+                                      "--results-dir", str(out)])
+    assert result.exit_code == 2
+    assert "error: --storage = 'foo://bar'" in result.output
+    assert not out.exists()
+
 def test_size_study_writes_table_and_manifest(baseline_path, tmp_path):
     result = run("size", str(baseline_path), "--results-dir", str(tmp_path))
     assert result.exit_code == 0
@@ -112,3 +133,29 @@ def test_screen_backend_choices_match_the_library():
     from orbitdc.propagation import BACKENDS
 
     assert tuple(_BACKENDS) == tuple(BACKENDS)
+
+
+def test_min_cost_without_a_risk_cap_names_the_study_field(baseline_path, tmp_path):
+    result = CliRunner().invoke(cli, ["optimize", str(baseline_path), "--objective", "min-cost",
+                                      "--results-dir", str(tmp_path / "r")])
+    assert result.exit_code == 2
+    assert f"error: {baseline_path}: deployment.risk_cap = None: must be set" in result.output
+    assert not (tmp_path / "r").exists()
+
+
+def test_screen_walker_spec_out_of_range_names_the_altitude():
+    result = CliRunner().invoke(cli, ["screen", "walker:5000:53:72/6/1",
+                                      "--start", "2025-01-01T00:00:00", "--hours", "1"])
+    assert result.exit_code == 2
+    assert "altitude" in result.output and "5000" in result.output
+
+
+@pytest.mark.parametrize("command", ["validate", "size", "risk", "screen", "optimize", "run",
+                                     "worker", "report"])
+def test_every_command_help_renders(command):
+    # click keeps example blocks verbatim only after a line holding a real backspace; a raw
+    # docstring's literal "\b" (or "\\") would print instead
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "\\b" not in result.output and "\\\\" not in result.output
+    assert result.output.startswith("Usage: ") and f" {command} " in result.output

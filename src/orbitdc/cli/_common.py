@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,7 +17,37 @@ from orbitdc.orbits.inclination import InclinationFamily
 
 
 class OrbitdcGroup(click.Group):
-    """A click group that turns :class:`OrbitdcError` into one clean message and exit 2."""
+    """A click group that turns :class:`OrbitdcError` into one clean message and exit 2.
+
+    Click's own usage errors (a bad option value, a missing argument) get the same one-line
+    form, ``error: Invalid value for '--power-kw': -5.0 is not in the range 0.0<x<=100000.0.
+    (orbitdc size --help)``, instead of click's three-line usage block.
+    """
+
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else (prog_name or "orbitdc")
+            message = " ".join(exc.format_message().split())
+            click.echo(f"error: {message} ({where} --help)", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -10,6 +10,7 @@ import click
 from rich.progress import Progress
 
 from orbitdc.cli._common import echo_json, make_console, print_table
+from orbitdc.errors import InputError
 from orbitdc.results import atomic_write_text, study_results_dir, write_csv, write_manifest
 from orbitdc.spec import load_study
 
@@ -58,6 +59,17 @@ def optimize(study: Path, objective: str | None, points: int | None, with_cost: 
     loaded = load_study(study)
     spec = loaded.spec
     objective = objective or spec.deployment.objective
+    if objective == "min-cost":  # say what the study file lacks before any sizing or solving
+        for name, value in (("risk_cap", spec.deployment.risk_cap),
+                            ("compute_target_pflops", spec.deployment.compute_target_pflops)):
+            if value is None:
+                raise InputError(f"deployment.{name}", None,
+                                 "must be set for the min-cost objective (least cost for the "
+                                 "compute target under the risk cap)", source=str(study))
+    elif objective == "ratio" and spec.deployment.compute_target_pflops is None:
+        raise InputError("deployment.compute_target_pflops", None,
+                         "must be set for the ratio objective (without a target the best "
+                         "ratio is a single satellite)", source=str(study))
     s = spec.solver
     options = SolverOptions(time_limit_s=s.time_limit_s, mip_rel_gap=s.mip_gap,
                             threads=s.threads, seed=s.seed)

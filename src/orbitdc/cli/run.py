@@ -57,11 +57,13 @@ def run(study: Path, storage: str | None, workers: int | None, trials: int | Non
     import optuna
 
     from orbitdc.study.runner import RunOptions, completed, run_study
-    from orbitdc.study.storage import default_storage_url
+    from orbitdc.study.storage import default_storage_url, open_storage
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)  # the progress display replaces it
     loaded = load_study(study)
     spec = loaded.spec
+    if storage is not None:
+        open_storage(storage)  # a bad URL or an unreachable server fails before any file is made
     out = study_results_dir(loaded.name, results_dir)
     options = RunOptions(
         storage_url=storage or default_storage_url(out),
@@ -118,7 +120,8 @@ def run(study: Path, storage: str | None, workers: int | None, trials: int | Non
               help="Worker index for its sampler seed [default: from host name and pid].")
 @click.option("--results-dir", type=click.Path(path_type=Path, file_okay=False),
               default="results", show_default=True)
-@click.option("--allow-changed", is_flag=True)
+@click.option("--allow-changed", is_flag=True,
+              help="Continue a stored study although the study file changed since.")
 def worker(study: Path, storage: str, trials: int | None, max_trials: int | None,
            index: int | None, results_dir: Path, allow_changed: bool) -> None:
     """Run trials of a shared study: start one per machine (or core) against one storage.
@@ -127,8 +130,10 @@ def worker(study: Path, storage: str, trials: int | None, max_trials: int | None
     holds the target number of completed trials.
     """
     from orbitdc.study.runner import run_worker
+    from orbitdc.study.storage import open_storage
 
     loaded = load_study(study)
+    open_storage(storage)  # a bad URL or an unreachable server fails before any file is made
     target = trials or loaded.spec.search.n_trials
     if index is None:
         index = zlib.crc32(f"{socket.gethostname()}:{os.getpid()}".encode()) % 100_000

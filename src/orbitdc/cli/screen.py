@@ -54,7 +54,7 @@ class PopulationSpec(click.ParamType):
             try:
                 parse_walker_spec(text, param.name if param and param.name else "catalog")
             except InputError as exc:
-                self.fail(f"{text!r}: {exc.allowed}", param, ctx)
+                self.fail(f"{text!r}: {exc}", param, ctx)
             return text
         if not Path(text).is_file():
             self.fail(f"{text!r}: no such catalog file (or use walker:ALT_KM:INC:T/P/F)",
@@ -114,7 +114,7 @@ def screen(
     progress: bool | None,
     as_json: bool,
 ) -> None:
-    r"""Screen CATALOG (TLE/3LE/OMM file or walker:ALT_KM:INC:T/P/F) for close approaches.
+    """Screen CATALOG (TLE/3LE/OMM file or walker:ALT_KM:INC:T/P/F) for close approaches.
 
     \b
     The 2009 Iridium 33 / Cosmos 2251 collision from the last public TLEs:
