@@ -348,6 +348,8 @@ def screen(
         raise InputError("pc_method", pc_method, "must be one of: " + ", ".join(PC_METHODS))
     require_range("sigma_km", sigma_km, gt=0.0)
     require_range("hbr_m", hbr_m, gt=0.0)
+    if threads is not None:
+        require_range("threads", threads, ge=1)
     start = start if start.tzinfo else start.replace(tzinfo=UTC)
     pop = _as_population(population, start, "population")
     bg = _as_population(against, start, "against")
@@ -365,8 +367,6 @@ def screen(
         if progress is not None:
             progress(plan.n_steps, plan.n_steps)
     else:
-        if threads is not None:
-            require_range("threads", threads, ge=1)
         n_threads = min(threads or os.cpu_count() or 1, len(plan.windows))
         done = [0]
         lock = threading.Lock()
