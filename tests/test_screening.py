@@ -255,19 +255,25 @@ def test_radius_bands_contain_the_sgp4_radius():
             assert radius.min() - lo[n] < RADIUS_BAND_MARGIN_KM + 40.0
 
 
+def _random_orbit_from_perigee(rng, ecc: float, perigee_alt_km: tuple[float, float], satnum: int,
+                               bstar: float = 0.0):
+    """An orbit of eccentricity ``ecc`` through a random perigee point in a random plane, and
+    its perigee radius [km]."""
+    rp = 6378.135 + rng.uniform(*perigee_alt_km)
+    a = rp / (1 - ecc)
+    r = rng.normal(size=3)
+    r = r / np.linalg.norm(r) * rp
+    v = np.cross(r, rng.normal(size=3))
+    v = v / np.linalg.norm(v) * math.sqrt(398600.8 * (2 / rp - 1 / a))  # vis-viva at perigee
+    return satrec_through(r, v, 2460800.5, satnum, bstar=bstar), rp
+
 def test_interpolation_error_bound_holds():
     """Cubic Hermite interpolation of SGP4 samples (with SGP4's own velocities) stays within
     the bound used to widen the narrow phase, for circular to eccentric LEO orbits."""
     rng = np.random.default_rng(5)
     for k in range(30):
         ecc = [0.0005, 0.01, 0.05, 0.1][k % 4]
-        rp = 6378.135 + rng.uniform(250, 1200)
-        a = rp / (1 - ecc)
-        r = rng.normal(size=3)
-        r = r / np.linalg.norm(r) * rp
-        v = np.cross(r, rng.normal(size=3))
-        v = v / np.linalg.norm(v) * math.sqrt(398600.8 * (2 / rp - 1 / a))  # at perigee
-        sat = satrec_through(r, v, 2460800.5, k + 1)
+        sat, rp = _random_orbit_from_perigee(rng, ecc, (250, 1200), k + 1)
         for h in (30.0, 60.0, 120.0):
             t = np.arange(-3000.0, 3000.0, h)
             fine = np.linspace(0, 1, 21)[1:-1]
@@ -325,13 +331,7 @@ def test_sagitta_bounds_hold():
     rng = np.random.default_rng(9)
     for k in range(24):
         ecc = [0.0002, 0.01, 0.05, 0.15][k % 4]
-        rp = 6378.135 + rng.uniform(200, 1500)
-        a = rp / (1 - ecc)
-        r = rng.normal(size=3)
-        r = r / np.linalg.norm(r) * rp
-        v = np.cross(r, rng.normal(size=3))
-        v = v / np.linalg.norm(v) * math.sqrt(398600.8 * (2 / rp - 1 / a))
-        sat = satrec_through(r, v, 2460800.5, k + 1, bstar=1e-4)
+        sat, _ = _random_orbit_from_perigee(rng, ecc, (200, 1500), k + 1, bstar=1e-4)
         for h in (60.0, 300.0, 600.0):
             t = np.arange(-6000.0, 6000.0, h)
             fine = np.linspace(0, 1, 41)

@@ -36,8 +36,11 @@ OBLIQUITY_DEG: float = 23.439279
 #: Tropical year [days] (Vallado [1]_, section 3.5), the period of the mean Sun in right ascension.
 TROPICAL_YEAR_DAYS: float = 365.2421897
 
+#: One full turn [rad].
+TWO_PI: float = 2.0 * math.pi
+
 #: Mean motion of the Sun in right ascension [rad/s]: the nodal rate of a sun-synchronous orbit.
-SUN_MEAN_MOTION_RAD_S: float = 2.0 * math.pi / (TROPICAL_YEAR_DAYS * 86400.0)
+SUN_MEAN_MOTION_RAD_S: float = TWO_PI / (TROPICAL_YEAR_DAYS * 86400.0)
 
 #: Stefan-Boltzmann constant [W/(m^2 K^4)] (CODATA 2018, exact) [3]_.
 STEFAN_BOLTZMANN_W_M2_K4: float = 5.670374419e-8

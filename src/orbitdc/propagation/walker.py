@@ -47,6 +47,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sgp4.api import Satrec
 
+from orbitdc.constants import TWO_PI
 from orbitdc.errors import InputError
 from orbitdc.orbits.shells import (
     WalkerShell,
@@ -59,7 +60,6 @@ from orbitdc.propagation.gpe import GPE_DTYPE, GpeSet
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
-TWO_PI = 2.0 * math.pi
 
 #: Table points per phase period; the cubic Hermite error, ``h^4 max|G''''| / 384`` with
 #: ``h = 2 pi / N``, is below 1e-10 km for LEO shells.

@@ -23,12 +23,12 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
+from orbitdc.constants import TWO_PI
 from orbitdc.propagation import GpeSet, Propagator
 from orbitdc.propagation.walker import ShellTrack
 
 FloatArray = NDArray[np.float64]
 
-TWO_PI = 2.0 * math.pi
 
 #: SGP4's WGS-72 gravitational parameter [km^3/s^2] (the model being screened).
 MU_SGP4_KM3_S2 = 398600.8

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from orbitdc.constants import TWO_PI
 from orbitdc.propagation.walker import IdealCircle, ShellTrack
 from orbitdc.screening.shellquery import shell_candidates
 from orbitdc.screening.states import BlockStates
@@ -54,7 +55,6 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
-TWO_PI = 2.0 * math.pi
 
 #: SGP4's WGS-72 gravitational parameter [km^3/s^2].
 MU_SGP4_KM3_S2 = 398600.8

@@ -24,12 +24,11 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
+from orbitdc.constants import TWO_PI
 from orbitdc.propagation.walker import IdealCircle, ShellTrack
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-
-TWO_PI = 2.0 * math.pi
 
 
 def _ranges(lo: FloatArray, hi: FloatArray, period: int, scale: float) -> tuple[IntArray, IntArray]:

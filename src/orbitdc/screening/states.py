@@ -9,20 +9,18 @@ row gathers and a cubic Hermite combination per satellite.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from orbitdc.constants import TWO_PI
 from orbitdc.propagation.walker import ShellTrack
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
-
-TWO_PI = 2.0 * math.pi
 
 
 class ShellSamples:

@@ -9,7 +9,6 @@ symmetry. Its result depends only on the plan and the window index.
 from __future__ import annotations
 
 import functools
-import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -40,7 +39,6 @@ from orbitdc.screening.states import BlockStates, ShellSamples
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
-TWO_PI = 2.0 * math.pi
 
 #: Conjunctions of the same pair whose TCAs differ by less than this are one [s].
 DUPLICATE_TCA_S = 1e-3
