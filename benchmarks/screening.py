@@ -34,9 +34,10 @@ from sgp4.api import WGS72, Satrec
 
 from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.orbits.shells import WalkerShell
-from orbitdc.propagation import GpeSet, Propagator, heyoka_available, jd_parts
+from orbitdc.propagation import GpeSet, Propagator, heyoka_available
 from orbitdc.propagation.walker import self_separation_km
 from orbitdc.screening import Population, screen
+from orbitdc.time import jd_parts
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 MU = 398600.8

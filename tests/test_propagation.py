@@ -15,12 +15,11 @@ from orbitdc.propagation import (
     GpeSet,
     Propagator,
     heyoka_available,
-    jd_parts,
     propagate,
     resolve_backend,
-    times_to_offsets,
 )
 from orbitdc.propagation import backends as backends_mod
+from orbitdc.time import jd_parts, times_to_offsets
 
 needs_heyoka = pytest.mark.skipif(not heyoka_available(), reason="heyoka not installed")
 

@@ -12,7 +12,7 @@ from orbitdc.environment.catalog import read_catalog
 from orbitdc.errors import InputError
 from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.orbits.shells import WalkerShell
-from orbitdc.propagation import GpeSet, heyoka_available, jd_parts
+from orbitdc.propagation import GpeSet, heyoka_available
 from orbitdc.screening import (
     CSV_COLUMNS,
     Population,
@@ -25,6 +25,7 @@ from orbitdc.screening.bands import RADIUS_BAND_MARGIN_KM, catalog_radius_bands
 from orbitdc.screening.narrowphase import interpolation_error_km
 from orbitdc.screening.probability import pc_foster, pc_isotropic
 from orbitdc.screening.result import CONJUNCTION_DTYPE
+from orbitdc.time import jd_parts
 from test_screening_bruteforce import brute_force, satrec_through
 
 COLLISION_DAY = datetime(2009, 2, 10, tzinfo=UTC)

@@ -9,8 +9,8 @@ import pytest
 
 from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.orbits.shells import WalkerShell
-from orbitdc.propagation import jd_parts
 from orbitdc.screening import Population, screen
+from orbitdc.time import jd_parts
 from test_screening_bruteforce import satrec_through
 
 distributed = pytest.importorskip("dask.distributed")

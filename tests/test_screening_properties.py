@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.orbits.shells import WalkerShell
-from orbitdc.propagation import jd_parts
 from orbitdc.screening import Population, screen
+from orbitdc.time import jd_parts
 from test_screening_bruteforce import brute_force, rotate, satrec_through
 
 START = datetime(2025, 3, 1, 6, tzinfo=UTC)

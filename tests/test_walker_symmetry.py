@@ -12,7 +12,7 @@ from scipy.optimize import brentq
 
 from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.orbits.shells import WalkerShell
-from orbitdc.propagation import GpeSet, jd_parts
+from orbitdc.propagation import GpeSet
 from orbitdc.propagation.walker import (
     ShellTrack,
     self_separation,
@@ -21,6 +21,7 @@ from orbitdc.propagation.walker import (
     shell_positions,
 )
 from orbitdc.screening.bands import shells_can_meet
+from orbitdc.time import jd_parts
 
 EPOCH = datetime(2025, 3, 1, 6, tzinfo=UTC)
 

@@ -4,8 +4,9 @@ Engineering assumptions that a user may want to change (cell efficiency, Earth i
 launch cost...) are *not* here: they live in the ``models/`` catalogs. This module holds only
 constants of nature and of the reference Earth model.
 
-The SGP4 propagator uses its own WGS-72 constants internally (``sgp4.api.WGS72``); the analytic
-models below use WGS-84 / EGM-96 values. The two differ by < 1e-5 relative, far below every
+The SGP4 propagator uses its own WGS-72 constants (``sgp4.earth_gravity.wgs72``, re-exported below
+as ``WGS72_*`` for code that must match SGP4 exactly); the analytic models use WGS-84 / EGM-96
+values. The two differ by < 1e-5 relative, far below every
 other uncertainty in orbitdc.
 
 References
@@ -20,6 +21,8 @@ References
 from __future__ import annotations
 
 import math
+
+from sgp4.earth_gravity import wgs72 as _wgs72
 
 #: Earth gravitational parameter GM [km^3/s^2] (WGS-84/EGM-96) [1]_ [2]_.
 MU_EARTH_KM3_S2: float = 398600.4418
@@ -50,3 +53,12 @@ G0_M_S2: float = 9.80665
 
 #: Seconds in a Julian year [s].
 SECONDS_PER_YEAR: float = 365.25 * 86400.0
+
+#: WGS-72 Earth radius [km], SGP4's own (Spacetrack Report #3; ``sgp4.earth_gravity.wgs72``).
+WGS72_RADIUS_KM: float = _wgs72.radiusearthkm
+#: WGS-72 gravitational parameter [km^3/s^2], SGP4's own.
+WGS72_MU_KM3_S2: float = _wgs72.mu
+#: SGP4's ``xke`` = sqrt(GM) in Earth radii^1.5 per minute [er^1.5/min] (WGS-72).
+WGS72_XKE: float = _wgs72.xke
+#: SGP4's second zonal harmonic J2 [-] (WGS-72).
+WGS72_J2: float = _wgs72.j2

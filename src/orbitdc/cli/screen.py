@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ import click
 from orbitdc.cli._common import echo_json, make_console, print_table
 from orbitdc.errors import InputError
 from orbitdc.results import write_csv
+from orbitdc.time import as_utc, parse_utc
 
 #: Propagation backends (orbitdc.propagation.BACKENDS), spelled out so that `orbitdc --help`
 #: does not import the screening engine.
@@ -27,16 +28,12 @@ class UtcDateTime(click.ParamType):
                 ) -> datetime:
         """Parse the text; naive times are UTC, others are converted to UTC."""
         if isinstance(value, datetime):
-            return value if value.tzinfo else value.replace(tzinfo=UTC)
-        text = str(value).strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
+            return as_utc(value)
         try:
-            moment = datetime.fromisoformat(text)
+            return parse_utc(str(value))
         except ValueError:
             self.fail(f"{value!r}: must be an ISO-8601 date-time such as 2009-02-10T00:00:00",
                       param, ctx)
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class PopulationSpec(click.ParamType):

@@ -26,9 +26,10 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from orbitdc.assumptions import load_catalog, load_profile
+from orbitdc.constants import WGS72_MU_KM3_S2, WGS72_RADIUS_KM
 from orbitdc.environment.catalog import ObjectCatalog
 from orbitdc.errors import require_choice, require_range
-from orbitdc.orbits.shells import WGS72_MU_KM3_S2, WGS72_RADIUS_KM, julian_date
+from orbitdc.time import sgp4_epoch_days
 
 FloatArray = NDArray[np.float64]
 
@@ -157,7 +158,7 @@ def synthetic_population(
     inc = rng.uniform(bands[band, 0], bands[band, 1])
     raan, argp, mean_anom = (rng.uniform(0.0, 2.0 * np.pi, n) for _ in range(3))
     no_kozai = np.sqrt(WGS72_MU_KM3_S2 / a**3) * 60.0
-    epoch_days = julian_date(epoch) - 2433281.5
+    epoch_days = sgp4_epoch_days(epoch)
     cat = ObjectCatalog(source=f"synthetic({population}, n={n}, seed={seed})")
     for k in range(n):
         sat = Satrec()

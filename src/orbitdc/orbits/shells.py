@@ -23,30 +23,17 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import numpy as np
 from numpy.typing import NDArray
 from sgp4.api import WGS72, Satrec, SatrecArray
 
+from orbitdc.constants import WGS72_MU_KM3_S2, WGS72_RADIUS_KM
 from orbitdc.errors import InputError, require_range
 from orbitdc.orbits.eclipse import sun_right_ascension_deg
 from orbitdc.orbits.inclination import InclinationFamily
-
-#: WGS-72 constants used by SGP4 (Spacetrack Report #3 / Vallado et al. 2006) [km, km^3/s^2].
-WGS72_RADIUS_KM = 6378.135
-WGS72_MU_KM3_S2 = 398600.8
-
-#: Julian date of the SGP4 epoch origin, 1949-12-31 00:00 UT.
-_SGP4_EPOCH0_JD = 2433281.5
-
-
-def julian_date(moment: datetime) -> float:
-    """Julian date of a timezone-aware (or UTC-naive) datetime [days]."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    j2000 = datetime(2000, 1, 1, 12, tzinfo=UTC)
-    return 2451545.0 + (moment - j2000).total_seconds() / 86400.0
+from orbitdc.time import SGP4_EPOCH0_JD, julian_date
 
 
 def sun_ecliptic_longitude_deg(jd: float) -> float:
@@ -63,7 +50,7 @@ def _circular_satrec(
 ) -> Satrec:
     sat = Satrec()
     sat.sgp4init(
-        WGS72, "i", satnum % 100000, epoch_jd - _SGP4_EPOCH0_JD, bstar, 0.0, 0.0, 0.0, 0.0,
+        WGS72, "i", satnum % 100000, epoch_jd - SGP4_EPOCH0_JD, bstar, 0.0, 0.0, 0.0, 0.0,
         math.radians(inclination_deg), math.radians(arglat_deg), no_kozai, math.radians(raan_deg),
     )
     return sat

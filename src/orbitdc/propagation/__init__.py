@@ -13,14 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sgp4.api import Satrec
 
-from orbitdc.errors import InputError
 from orbitdc.propagation.backends import (
     BACKENDS,
     Propagator,
@@ -28,7 +26,8 @@ from orbitdc.propagation.backends import (
     heyoka_available,
     resolve_backend,
 )
-from orbitdc.propagation.gpe import GpeSet, split_jd
+from orbitdc.propagation.gpe import GpeSet
+from orbitdc.time import times_to_offsets
 
 __all__ = [
     "BACKENDS",
@@ -39,8 +38,6 @@ __all__ = [
     "heyoka_available",
     "propagate",
     "resolve_backend",
-    "jd_parts",
-    "times_to_offsets",
 ]
 
 
@@ -62,54 +59,6 @@ class States:
     velocity_km_s: NDArray[np.float64]
     error: NDArray[np.int8]
     backend: str
-
-
-def times_to_offsets(times: ArrayLike | Sequence[datetime]) -> tuple[float, float, np.ndarray]:
-    """Return the reference two-part Julian date and the offsets [s] of UTC instants.
-
-    ``times`` are timezone-aware or UTC-naive datetimes, ``numpy.datetime64`` values or Julian
-    dates (floats). Returns ``(jd, jd_frac, t_s)`` with ``t_s`` seconds after ``jd + jd_frac``.
-    """
-    seq: Any = list(times) if not isinstance(times, np.ndarray) else times  # type: ignore[arg-type]
-    if len(seq) == 0:
-        raise InputError("times", "[]", "must hold at least one instant")
-    first = seq[0]
-    if isinstance(first, datetime):
-        moments: list[datetime] = [t if t.tzinfo else t.replace(tzinfo=UTC) for t in seq]
-        ref = moments[0]
-        t_s = np.array([(m - ref).total_seconds() for m in moments])
-        jd, frac = jd_parts(ref)
-        return jd, frac, t_s
-    arr = np.asarray(seq)
-    if np.issubdtype(arr.dtype, np.datetime64):
-        ns = arr.astype("datetime64[ns]").astype(np.int64)
-        t_s = (ns - ns[0]) / 1e9
-        # integer day and nanoseconds of day: the split keeps full resolution
-        day, rem = divmod(int(ns[0]), 86_400 * 10**9)
-        return _jd_from_day(2440587.5 + day, rem / 86400e9) + (t_s,)
-    jd_all = np.asarray(arr, dtype=float)
-    jd, frac = split_jd(float(jd_all[0]))
-    return jd, frac, (jd_all - jd_all[0]) * 86400.0
-
-
-def _jd_from_day(jd_day: float, frac: float) -> tuple[float, float]:
-    # ``jd_day`` is a half-integer Julian date (midnight UTC), ``frac`` in [0, 1)
-    return jd_day, frac
-
-
-def jd_parts(moment: datetime) -> tuple[float, float]:
-    """Two-part Julian date (midnight half-integer day, fraction of day) of a UTC instant.
-
-    Computed from the calendar day and the microseconds of the day, so the fraction carries
-    full microsecond resolution (one float Julian date resolves only ~20 us today).
-    """
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(UTC)
-    midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0)
-    j2000 = datetime(2000, 1, 1, 12, tzinfo=UTC)
-    day = 2451545.0 + (midnight - j2000).days + (midnight - j2000).seconds / 86400.0
-    frac = ((moment - midnight).seconds + (moment - midnight).microseconds * 1e-6) / 86400.0
-    return day, frac
 
 
 def propagate(

@@ -27,8 +27,8 @@ import numpy as np
 from numpy.typing import NDArray
 from sgp4.api import WGS72, WGS72OLD, WGS84, Satrec
 
-#: Julian date of the SGP4 epoch origin, 1949-12-31 00:00 UT (``sgp4init`` counts days from it).
-SGP4_EPOCH0_JD = 2433281.5
+from orbitdc.constants import WGS72_J2, WGS72_XKE
+from orbitdc.time import SGP4_EPOCH0_JD
 
 #: Minutes per day.
 MIN_PER_DAY = 1440.0
@@ -147,7 +147,7 @@ class GpeSet:
         Spacetrack Report #3, 1980; WGS-72 constants).
         """
         r = self.records
-        xke, j2 = 0.07436691613317342, 0.001082616  # WGS-72 [er^1.5/min], [-]
+        xke, j2 = WGS72_XKE, WGS72_J2
         cosi = np.cos(r["inclo"])
         d1 = 0.75 * j2 * (3.0 * cosi**2 - 1.0) / (1.0 - r["ecco"] ** 2) ** 1.5
         ak = (xke / r["no_kozai"]) ** (2.0 / 3.0)
@@ -164,9 +164,3 @@ class GpeSet:
         """Minutes from each object's epoch to the instant ``jd + jd_frac`` [min]."""
         r = self.records
         return ((jd - r["jd"]) + (jd_frac - r["jd_frac"])) * MIN_PER_DAY
-
-
-def split_jd(jd: float) -> tuple[float, float]:
-    """Split a Julian date into a half-integer day and a fraction in [0, 1) [days]."""
-    day = math.floor(jd - 0.5) + 0.5
-    return day, jd - day

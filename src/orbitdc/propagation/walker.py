@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -52,10 +52,10 @@ from orbitdc.errors import InputError
 from orbitdc.orbits.shells import (
     WalkerShell,
     _circular_satrec,
-    julian_date,
     kozai_mean_motion_rad_min,
 )
 from orbitdc.propagation.gpe import GPE_DTYPE, GpeSet
+from orbitdc.time import as_utc, julian_date
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -66,17 +66,13 @@ IntArray = NDArray[np.int64]
 TABLE_POINTS = 2048
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def shell_gpes(shell: WalkerShell, epoch: datetime, first_satnum: int = 0) -> GpeSet:
     """Element sets of every satellite of a shell, without building ``Satrec`` objects.
 
     Identical to ``GpeSet.from_satrecs(shell.satrecs(epoch, first_satnum=...))`` (same
     ``sgp4init`` inputs) but vectorised, so a million-satellite shell costs milliseconds.
     """
-    epoch = _utc(epoch)
+    epoch = as_utc(epoch)
     jd = julian_date(epoch)
     inc = shell.inclination_deg
     n = kozai_mean_motion_rad_min(round(shell.altitude_km, 6), round(inc, 9))
@@ -214,7 +210,7 @@ class ShellTrack:
         cls, shell: WalkerShell, epoch: datetime, table_size: int = TABLE_POINTS
     ) -> ShellTrack:
         """Propagate three virtual satellites over one phase period and tabulate ``G``."""
-        epoch = _utc(epoch)
+        epoch = as_utc(epoch)
         gpes = shell_gpes(shell, epoch)
         rec0 = gpes.records[:1]
         omega_v = np.array([0.0, TWO_PI / 3.0, 2.0 * TWO_PI / 3.0])
@@ -268,7 +264,7 @@ class ShellTrack:
 
     def seconds_since_epoch(self, moment: datetime) -> float:
         """Seconds from the element epoch to ``moment``."""
-        return (_utc(moment) - self.epoch).total_seconds()
+        return (as_utc(moment) - self.epoch).total_seconds()
 
     def tables_at(
         self, omega: ArrayLike, velocity: bool = False

@@ -20,7 +20,6 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +34,7 @@ from orbitdc.report.records import TrialRecord, best_ratio, pareto_set, records_
 from orbitdc.report.review import review_markdown, write_pdf
 from orbitdc.results import atomic_write_text, write_csv
 from orbitdc.study.storage import default_storage_url, open_storage
+from orbitdc.time import now_utc_text
 
 
 @dataclass
@@ -260,7 +260,7 @@ def build_report(
              "value": e.value, "unit": e.unit, "source": e.source} for e in all_entries()
         ],
         "footer": f"orbitdc {__version__}, generated "
-        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"{now_utc_text()}",
     }
     from plotly.offline import get_plotlyjs
 

@@ -12,13 +12,13 @@ import re
 import shutil
 import subprocess
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 from string import Template
 from typing import Any
 
 from orbitdc import __version__
 from orbitdc.report.records import TrialRecord
+from orbitdc.time import now_utc_text
 
 
 def template_path() -> Path:
@@ -119,7 +119,7 @@ def review_markdown(
         "study_name": study_attrs.get("spec", {}).get("study", {}).get("name", "study"),
         "design_id": str(record.number),
         "version": __version__,
-        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "generated": now_utc_text(),
         "study_file": study_attrs.get("study_file", "?"),
         "study_sha": str(study_attrs.get("study_sha256", "?"))[:12],
         "description": spec.get("study", {}).get("description") or "(no description)",

@@ -23,15 +23,12 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from orbitdc.constants import TWO_PI
+from orbitdc.constants import TWO_PI, WGS72_MU_KM3_S2
 from orbitdc.propagation import GpeSet, Propagator
 from orbitdc.propagation.walker import ShellTrack
 
 FloatArray = NDArray[np.float64]
 
-
-#: SGP4's WGS-72 gravitational parameter [km^3/s^2] (the model being screened).
-MU_SGP4_KM3_S2 = 398600.8
 
 #: Margin on the osculating perigee/apogee band of a catalog object [km]: covers the
 #: short-periodic variation of the osculating elements (~10-20 km in LEO) between samples.
@@ -46,10 +43,10 @@ def osculating_band(pos: FloatArray, vel: FloatArray) -> tuple[FloatArray, Float
     r = np.linalg.norm(pos, axis=-2)
     v2 = np.sum(vel * vel, axis=-2)
     with np.errstate(divide="ignore", invalid="ignore"):
-        inv_a = 2.0 / r - v2 / MU_SGP4_KM3_S2
+        inv_a = 2.0 / r - v2 / WGS72_MU_KM3_S2
         a = 1.0 / inv_a
         h = np.linalg.norm(np.cross(pos, vel, axis=-2), axis=-2)
-        p = h * h / MU_SGP4_KM3_S2
+        p = h * h / WGS72_MU_KM3_S2
         e = np.sqrt(np.clip(1.0 - p * inv_a, 0.0, None))
         rp = np.where(inv_a > 0, a * (1.0 - e), p / (1.0 + e))
         ra = np.where((inv_a > 0) & (e < 1.0), a * (1.0 + e), np.inf)

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from orbitdc.constants import TWO_PI
+from orbitdc.constants import TWO_PI, WGS72_MU_KM3_S2
 from orbitdc.propagation.walker import IdealCircle, ShellTrack
 from orbitdc.screening.shellquery import shell_candidates
 from orbitdc.screening.states import BlockStates
@@ -55,9 +55,6 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
-
-#: SGP4's WGS-72 gravitational parameter [km^3/s^2].
-MU_SGP4_KM3_S2 = 398600.8
 
 
 @dataclass(frozen=True)
@@ -151,7 +148,7 @@ def sagitta_km(step_s: float, r_min_km: FloatArray) -> FloatArray:
     ``|x''| <= 1.05 mu / r_min^2``: gravity plus J2 (1.6e-3 of it) and SGP4's periodic terms.
     """
     r = np.asarray(r_min_km, dtype=float)
-    return np.asarray(1.05 * MU_SGP4_KM3_S2 / r**2 * step_s**2 / 8.0)
+    return np.asarray(1.05 * WGS72_MU_KM3_S2 / r**2 * step_s**2 / 8.0)
 
 
 def radius_sagitta_km(step_s: float, r_min_km: FloatArray, ecc: FloatArray) -> FloatArray:
@@ -163,7 +160,7 @@ def radius_sagitta_km(step_s: float, r_min_km: FloatArray, ecc: FloatArray) -> F
     """
     r = np.asarray(r_min_km, dtype=float)
     e = np.asarray(ecc, dtype=float)
-    return np.asarray(MU_SGP4_KM3_S2 / r**2 * (e + 0.01) * step_s**2 / 8.0)
+    return np.asarray(WGS72_MU_KM3_S2 / r**2 * (e + 0.01) * step_s**2 / 8.0)
 
 
 def _bits(n: int) -> int:

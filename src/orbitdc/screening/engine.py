@@ -31,20 +31,20 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from sgp4.api import Satrec
 
+from orbitdc.constants import WGS72_MU_KM3_S2
 from orbitdc.environment.catalog import ObjectCatalog
 from orbitdc.errors import InputError, require_range
 from orbitdc.orbits.shells import WalkerShell
-from orbitdc.propagation import GpeSet, jd_parts, resolve_backend
+from orbitdc.propagation import GpeSet, resolve_backend
 from orbitdc.propagation.walker import self_separation
 from orbitdc.screening.bands import (
-    MU_SGP4_KM3_S2,
     catalog_radius_bands,
     overlaps_any,
     overlaps_other,
@@ -69,6 +69,7 @@ from orbitdc.screening.window import (
     _track,
     screen_window,
 )
+from orbitdc.time import as_utc, jd_parts
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -128,7 +129,7 @@ def plan_screening(
     require_range("step_s", step, ge=1.0, le=600.0)
     require_range("window_hours", window_hours, gt=0.0)
     backend = resolve_backend(backend)
-    start = start if start.tzinfo else start.replace(tzinfo=UTC)
+    start = as_utc(start)
     jd, jd_frac = jd_parts(start)
     window_s = hours * 3600.0
     n_steps = math.ceil(window_s / step - 1e-9)
@@ -233,8 +234,8 @@ def plan_screening(
     interp[keep.size:] += 1e-3
     chord_pad = sag + half + 1e-3
     radius_pad = rsag + half + 1e-3
-    a_km = (MU_SGP4_KM3_S2 / (all_gpes.records["no_kozai"] / 60.0) ** 2) ** (1.0 / 3.0)
-    v_max = np.sqrt(np.clip(MU_SGP4_KM3_S2 * (2.0 / r_min - 1.0 / a_km), 0.0, None))
+    a_km = (WGS72_MU_KM3_S2 / (all_gpes.records["no_kozai"] / 60.0) ** 2) ** (1.0 / 3.0)
+    v_max = np.sqrt(np.clip(WGS72_MU_KM3_S2 * (2.0 / r_min - 1.0 / a_km), 0.0, None))
     n_plan = len(all_gpes)
     # Grid cells twice the largest box: boxes rarely straddle cells (fewer entries to sort)
     # at the price of more same-cell pairs; measured best on the benchmark (1x, 1.5x, 3x and
@@ -350,7 +351,7 @@ def screen(
     require_range("hbr_m", hbr_m, gt=0.0)
     if threads is not None:
         require_range("threads", threads, ge=1)
-    start = start if start.tzinfo else start.replace(tzinfo=UTC)
+    start = as_utc(start)
     pop = _as_population(population, start, "population")
     bg = _as_population(against, start, "against")
     if len(pop) == 0:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.orbits.shells import WalkerShell
 from orbitdc.propagation.gpe import GPE_DTYPE, GpeSet
 from orbitdc.propagation.walker import shell_gpes
+from orbitdc.time import as_utc
 
 IntArray = NDArray[np.int64]
 
@@ -161,7 +162,7 @@ class Population:
     ) -> Population:
         """Build a population of Walker shells with element epoch ``epoch``."""
         seq = [shells] if isinstance(shells, WalkerShell) else list(shells)
-        epoch = epoch if epoch.tzinfo else epoch.replace(tzinfo=UTC)
+        epoch = as_utc(epoch)
         names = list(labels) if labels is not None else [shell_label(s) for s in seq]
         return cls(tuple(ShellGroup(s, epoch, lab) for s, lab in zip(seq, names, strict=True)))
 

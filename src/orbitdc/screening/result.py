@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 
 from orbitdc.constants import SECONDS_PER_YEAR
 from orbitdc.screening.population import Population
+from orbitdc.time import iso_utc
 
 #: One row per conjunction. ``i`` indexes the screened population; ``j`` indexes the
 #: population (``kind`` 0, intra) or the ``against`` set (``kind`` 1, background).
@@ -146,12 +147,7 @@ class ScreeningResult:
 
     def tca_utc(self) -> list[str]:
         """TCAs as UTC ISO-8601 strings with microseconds (``2009-02-10T16:55:59.796000Z``)."""
-        base = self.start.replace(tzinfo=None)
-        out = []
-        for t in self.conjunctions["tca_s"].tolist():
-            moment = base + timedelta(microseconds=round(t * 1e6))
-            out.append(moment.isoformat(timespec="microseconds") + "Z")
-        return out
+        return [iso_utc(self.start, t) for t in self.conjunctions["tca_s"].tolist()]
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One dictionary per conjunction with the :data:`CSV_COLUMNS` keys."""
