@@ -53,8 +53,9 @@ def test_offsets_agree_across_representations() -> None:
     start = datetime(2009, 2, 10, 16, 55, 59, 796000, tzinfo=UTC)
     times = [start, start + timedelta(seconds=1.5)]
     jd, frac, t = times_to_offsets(times)
-    jd2, frac2, t2 = times_to_offsets(np.array(["2009-02-10T16:55:59.796", "2009-02-10T16:56:01.296"],
-                                               dtype="datetime64[ms]"))
+    as_dt64 = np.array(["2009-02-10T16:55:59.796", "2009-02-10T16:56:01.296"],
+                       dtype="datetime64[ms]")
+    jd2, frac2, t2 = times_to_offsets(as_dt64)
     assert (jd, frac) == pytest.approx((jd2, frac2), abs=1e-12)
     assert t.tolist() == pytest.approx([0.0, 1.5]) and t2.tolist() == pytest.approx([0.0, 1.5])
     assert iso_utc(start, 1.5) == "2009-02-10T16:56:01.296000Z"
