@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from orbitdc.screening.probability import (
+from orbitdc.collision.probability import (
     encounter_frame,
     miss_distance_for_pc_km,
     pc_foster,

@@ -7,10 +7,11 @@ import math
 
 import pytest
 
-from orbitdc.deploy.coefficients import DesignPoint, build_coefficients, packing_capacity
-from orbitdc.deploy.launch import LaunchVehicle, deorbit_dv_m_s
 from orbitdc.errors import InputError
+from orbitdc.launchers import LaunchVehicle
+from orbitdc.propulsion import deorbit_dv_m_s
 from orbitdc.spec import load_study
+from orbitdc.study.coefficients import DesignPoint, build_coefficients, packing_capacity
 
 
 def test_starship_payload_vs_altitude_matches_independent_arithmetic():

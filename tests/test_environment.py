@@ -15,12 +15,11 @@ from orbitdc.environment.debris import BIN_KM, DebrisEnvironment, synthetic_popu
 from orbitdc.environment.decay import (
     assess_disposal,
     decay_rate_km_per_year,
-    hohmann_dv_m_s,
     lifetime_years,
-    propellant_mass_kg,
     stationkeeping_dv_m_s_per_year,
 )
 from orbitdc.errors import InputError
+from orbitdc.propulsion import hohmann_dv_m_s, propellant_mass_kg
 
 #: "Average satellite" m/A = 100 kg/m^2 (Australian Space Weather Agency, IPS, "Satellite
 #: Orbital Decay Calculations": 90 % of satellites have 50-200 kg/m^2), c_D = 2.2.
@@ -79,9 +78,9 @@ def test_rocket_equation():
 
 
 def test_disposal_assessment():
-    low = assess_disposal(400.0, AVERAGE_BC)
+    low = assess_disposal(400.0, AVERAGE_BC, rule_years=5.0, guideline_years=25.0)
     assert low.compliant_5yr and low.disposal_dv_m_s == 0.0
-    high = assess_disposal(900.0, AVERAGE_BC)
+    high = assess_disposal(900.0, AVERAGE_BC, rule_years=5.0, guideline_years=25.0)
     assert not high.compliant_5yr and not high.compliant_25yr
     assert lifetime_years(high.disposal_altitude_km, AVERAGE_BC) == pytest.approx(5.0, rel=1e-3)
     assert high.disposal_dv_m_s == pytest.approx(

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from orbitdc.collision import breakup
 from orbitdc.errors import InputError
-from orbitdc.risk import breakup, maneuvers
+from orbitdc.risk import maneuvers
 from orbitdc.risk.model import RiskSettings, assess_satellite, assess_shell, intra_coefficients
 from orbitdc.sizing import size_satellite
 

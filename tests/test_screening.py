@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
+from orbitdc.collision.probability import pc_foster, pc_isotropic
 from orbitdc.environment.catalog import read_catalog
 from orbitdc.errors import InputError
 from orbitdc.orbits.inclination import InclinationFamily
@@ -23,7 +24,6 @@ from orbitdc.screening import (
 )
 from orbitdc.screening.bands import RADIUS_BAND_MARGIN_KM, catalog_radius_bands
 from orbitdc.screening.narrowphase import interpolation_error_km
-from orbitdc.screening.probability import pc_foster, pc_isotropic
 from orbitdc.screening.result import CONJUNCTION_DTYPE
 from orbitdc.time import jd_parts
 from test_screening_bruteforce import brute_force, satrec_through

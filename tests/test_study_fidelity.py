@@ -7,11 +7,12 @@ import math
 import optuna
 import pytest
 
+from orbitdc.collision.probability import pc_isotropic
 from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.orbits.shells import WalkerShell
 from orbitdc.propagation.walker import self_separation_km
-from orbitdc.screening.probability import pc_isotropic
 from orbitdc.spec import load_study
+from orbitdc.study.adapters import study_risk_settings
 from orbitdc.study.runner import RunOptions, run_study
 from orbitdc.study.shell_geometry import (
     EPOCH,
@@ -59,13 +60,14 @@ def test_sampled_trial_records_geometry(tiny_study, tmp_path):
     out = tmp_path / "results" / loaded.name
     out.mkdir(parents=True)
     study = run_study(loaded, RunOptions(default_storage_url(out), out, n_trials=2, workers=1))
+    required_km = study_risk_settings(loaded).min_separation_km
     for t in study.get_trials():
         geometry = t.user_attrs["geometry"]
         assert geometry["fidelity"] == "sampled"
         for key, capacity in geometry["capacities"].items():
             assert 0 < capacity <= loaded.spec.deployment.max_sats_per_shell
             assert capacity % t.params["planes"] == 0
-            assert geometry["separations_km"][key] >= loaded.spec.risk.guaranteed_separation_km
+            assert geometry["separations_km"][key] >= required_km
         assert set(geometry["screening"]) == set(geometry["capacities"])
     assert (out / "cache" / "geometry.json").is_file()
     assert not math.isnan(study.get_trials()[0].values[0])

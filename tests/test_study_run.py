@@ -15,9 +15,9 @@ import pytest
 from optuna.trial import TrialState
 
 from orbitdc.deploy import DeploymentModel
-from orbitdc.deploy.coefficients import DesignPoint, build_coefficients
 from orbitdc.report.records import pareto_set, records_from_study
 from orbitdc.spec import load_study
+from orbitdc.study.coefficients import DesignPoint, build_coefficients
 from orbitdc.study.evaluate import solver_options
 from orbitdc.study.runner import RunOptions, run_study, split_trials
 from orbitdc.study.storage import default_storage_url, open_storage

@@ -8,11 +8,6 @@ The package is organised as a pipeline, one subpackage per stage::
 The command-line interface (:mod:`orbitdc.cli`) is a thin layer on top.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("orbitdc")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+from orbitdc._version import __version__
 
 __all__ = ["__version__"]

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from orbitdc import __version__
+from orbitdc._version import __version__
 
 
 def study_results_dir(name: str, root: str | os.PathLike[str] = "results") -> Path:

@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from orbitdc import __version__
+from orbitdc._version import __version__
 from orbitdc.cli._common import OrbitdcGroup
 from orbitdc.cli.optimize import optimize
 from orbitdc.cli.report import report

@@ -54,7 +54,7 @@ def optimize(study: Path, objective: str | None, points: int | None, with_cost: 
     """
     # Imported here so that `orbitdc --help` does not load Pyomo.
     from orbitdc.deploy import DeploymentModel, SolverOptions
-    from orbitdc.deploy.coefficients import build_coefficients
+    from orbitdc.study.coefficients import build_coefficients
 
     loaded = load_study(study)
     spec = loaded.spec

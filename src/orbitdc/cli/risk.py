@@ -33,10 +33,12 @@ _PER_SAT = (
               default=None, help="Maneuver probability threshold [default: models/operations.csv].")
 @click.option("--uncoordinated", is_flag=True,
               help="Members of the shell are not phased and kept apart.")
-@click.option("--separation-km", type=click.FloatRange(min=0.0), default=1.0, show_default=True,
-              help="Guaranteed separation inside a coordinated shell [km].")
+@click.option("--separation-km", type=click.FloatRange(min=0.0), default=None,
+              help="Guaranteed separation inside a coordinated shell [km] "
+                   "[default: models/operations.csv].")
 @click.option("--shell-thickness-km", type=click.FloatRange(min=0.0, min_open=True, max=100.0),
-              default=2.0, show_default=True, help="Radial band occupied by the shell [km].")
+              default=None, help="Radial band occupied by the shell [km] "
+                                 "[default: models/operations.csv].")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON with unit-named keys.")
 def risk(
     altitude_km: float,
@@ -46,8 +48,8 @@ def risk(
     activity: str,
     pc_threshold: float | None,
     uncoordinated: bool,
-    separation_km: float,
-    shell_thickness_km: float,
+    separation_km: float | None,
+    shell_thickness_km: float | None,
     as_json: bool,
 ) -> None:
     """Debris risk of one satellite and of a shell of them.

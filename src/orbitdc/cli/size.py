@@ -10,8 +10,8 @@ from orbitdc.cli._common import InclinationType, echo_json, print_table
 from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.results import study_results_dir, write_csv, write_manifest
 from orbitdc.sizing import SatelliteTechnology, size_satellite
-from orbitdc.sizing.study import size_study
 from orbitdc.spec import load_study
+from orbitdc.study.adapters import size_study
 
 _GROUPS = {
     "orbit": ("altitude_km", "inclination_family", "inclination_deg", "orbital_period_min",

@@ -39,18 +39,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize
 
-from orbitdc.constants import G0_M_S2, MU_EARTH_KM3_S2, R_EARTH_KM, SECONDS_PER_YEAR
+from orbitdc.constants import MU_EARTH_KM3_S2, R_EARTH_KM, SECONDS_PER_YEAR
 from orbitdc.environment.atmosphere import density_kg_m3
 from orbitdc.errors import require_range
+from orbitdc.propulsion import hohmann_dv_m_s
 
 FloatArray = NDArray[np.float64]
 
 #: Entry interface [km]: below it an object re-enters within hours (NASA's 400,000 ft = 122 km
 #: convention for atmospheric entry, Vallado ch. 9).
 ENTRY_ALTITUDE_KM = 122.0
-#: Post-mission disposal rules [yr] (FCC 22-74 [4]_; IADC [5]_).
-FCC_DISPOSAL_YEARS = 5.0
-IADC_DISPOSAL_YEARS = 25.0
 
 _MU_M3_S2 = MU_EARTH_KM3_S2 * 1e9
 _FINE_KM = np.arange(ENTRY_ALTITUDE_KM, 2000.0 + 1e-9, 0.5)
@@ -131,33 +129,6 @@ def stationkeeping_dv_m_s_per_year(
     return np.asarray(rho * v_m_s**2 / (2.0 * bc) * SECONDS_PER_YEAR, dtype=float)
 
 
-def propellant_mass_kg(dv_m_s: ArrayLike, initial_mass_kg: ArrayLike, isp_s: float) -> FloatArray:
-    """Propellant for a velocity increment, ``m_p = m0 (1 - exp(-dv / (Isp g0)))`` [kg].
-
-    Tsiolkovsky's rocket equation with the initial (wet) mass ``m0``.
-    """
-    dv = np.asarray(dv_m_s, dtype=float)
-    return np.asarray(
-        np.asarray(initial_mass_kg, dtype=float) * (1.0 - np.exp(-dv / (isp_s * G0_M_S2))),
-        dtype=float,
-    )
-
-
-def hohmann_dv_m_s(from_altitude_km: ArrayLike, to_altitude_km: ArrayLike) -> FloatArray:
-    """Total velocity change of a two-burn Hohmann transfer between circular orbits [m/s].
-
-    ``dv = |sqrt(mu/r1) (sqrt(2 r2/(r1+r2)) - 1)| + |sqrt(mu/r2) (1 - sqrt(2 r1/(r1+r2)))|``
-    (Vallado [2]_ ch. 6).
-    """
-    r1 = R_EARTH_KM + np.asarray(from_altitude_km, dtype=float)
-    r2 = R_EARTH_KM + np.asarray(to_altitude_km, dtype=float)
-    v1 = np.sqrt(MU_EARTH_KM3_S2 / r1)
-    v2 = np.sqrt(MU_EARTH_KM3_S2 / r2)
-    dv1 = np.abs(v1 * (np.sqrt(2.0 * r2 / (r1 + r2)) - 1.0))
-    dv2 = np.abs(v2 * (1.0 - np.sqrt(2.0 * r1 / (r1 + r2))))
-    return np.asarray((dv1 + dv2) * 1e3, dtype=float)
-
-
 @dataclass(frozen=True)
 class DisposalAssessment:
     """Post-mission disposal of a satellite that ends its mission in a circular shell.
@@ -187,13 +158,23 @@ def assess_disposal(
     ballistic_coefficient_kg_m2: float,
     activity: str = "moderate",
     model: str = "msis",
-    rule_years: float = FCC_DISPOSAL_YEARS,
+    *,
+    rule_years: float,
+    guideline_years: float,
 ) -> DisposalAssessment:
     """Passive-decay compliance, and the propulsive disposal needed when it fails.
 
     A non-compliant satellite is lowered (conservatively by a two-burn Hohmann transfer to a
     circular orbit, rather than a perigee-lowering burn) to the altitude whose passive lifetime
     equals ``rule_years``.
+
+    Parameters
+    ----------
+    rule_years : float [yr]
+        Disposal rule a passive decay must meet (FCC 22-74 [4]_: 5 years;
+        ``models/operations.csv``).
+    guideline_years : float [yr]
+        The older guideline reported beside it (IADC [5]_: 25 years).
     """
     passive = float(lifetime_years(altitude_km, ballistic_coefficient_kg_m2, activity, model))
     target = altitude_km
@@ -210,8 +191,8 @@ def assess_disposal(
     dv = float(hohmann_dv_m_s(altitude_km, target)) if target < altitude_km else 0.0
     return DisposalAssessment(
         passive_years=passive,
-        compliant_5yr=passive <= FCC_DISPOSAL_YEARS,
-        compliant_25yr=passive <= IADC_DISPOSAL_YEARS,
+        compliant_5yr=passive <= rule_years,
+        compliant_25yr=passive <= guideline_years,
         disposal_altitude_km=target,
         disposal_dv_m_s=dv if math.isfinite(dv) else 0.0,
     )

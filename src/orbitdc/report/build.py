@@ -25,7 +25,7 @@ from typing import Any
 
 import optuna
 
-from orbitdc import __version__
+from orbitdc._version import __version__
 from orbitdc.assumptions import all_entries
 from orbitdc.errors import OrbitdcError
 from orbitdc.report import figures

@@ -16,7 +16,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from orbitdc import __version__
+from orbitdc._version import __version__
 from orbitdc.report.records import TrialRecord
 from orbitdc.time import now_utc_text
 

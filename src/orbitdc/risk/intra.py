@@ -35,9 +35,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
+from orbitdc.collision.probability import pc_isotropic
 from orbitdc.constants import R_EARTH_KM, SECONDS_PER_YEAR
 from orbitdc.orbits.kepler import circular_speed_km_s
-from orbitdc.screening.probability import pc_isotropic
 
 FloatArray = NDArray[np.float64]
 

@@ -3,7 +3,7 @@
 Encounters with tracked objects arrive at miss distances spread uniformly over the encounter
 plane: ``dGamma = n v 2 pi d dd`` per unit time. With an isotropic encounter-plane error
 ``sigma`` and combined hard-body radius ``R``, an encounter's collision probability ``Pc(d)``
-falls with ``d`` (:func:`orbitdc.screening.probability.pc_isotropic`). An operator who maneuvers
+falls with ``d`` (:func:`orbitdc.collision.probability.pc_isotropic`). An operator who maneuvers
 whenever ``Pc >= Pc*`` maneuvers for every miss below ``d*`` (``Pc(d*) = Pc*``):
 
 ``maneuvers/yr = n v pi d*^2``,
@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from orbitdc.collision.probability import legendre_nodes, miss_distance_for_pc_km, pc_isotropic
 from orbitdc.constants import SECONDS_PER_YEAR
-from orbitdc.screening.probability import legendre_nodes, miss_distance_for_pc_km, pc_isotropic
 
 #: Composite Gauss-Legendre panels over [d*, d* + 14 sigma + R]; beyond that the integrand is
 #: below exp(-98) of its peak.

@@ -6,12 +6,12 @@ per satellite-year:
 ``collisions``
     Expected collisions: with tracked objects that slip under the maneuver threshold, with
     untracked objects >= 10 cm, and with 1-10 cm fragments (lethal non-trackable)
-    (:mod:`~orbitdc.risk.flux`, :mod:`~orbitdc.risk.maneuvers`).
+    (:mod:`~orbitdc.collision.flux`, :mod:`~orbitdc.risk.maneuvers`).
 ``maneuvers``
     Collision-avoidance maneuvers against the tracked background at the probability threshold.
 ``debris_index``
     Fragment-years added to the environment: expected collisions with objects >= 10 cm x the
-    fragments >= 10 cm they create (NASA standard breakup model, :mod:`~orbitdc.risk.breakup`)
+    fragments >= 10 cm they create (NASA standard breakup model, :mod:`~orbitdc.collision.breakup`)
     x the fragments' residual lifetime at the shell altitude (:mod:`orbitdc.environment.decay`),
     plus the same for satellites that fail before disposal and drift as derelicts for their
     passive decay time (failure probability / design life x derelict lifetime x the derelict's
@@ -34,23 +34,24 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from orbitdc.assumptions import load_catalog
+from orbitdc.collision import breakup
+from orbitdc.collision.flux import (
+    collision_rate_per_year,
+    combined_cross_section_m2,
+    equivalent_radius_m,
+)
+from orbitdc.collision.probability import miss_distance_for_pc_km
 from orbitdc.environment.debris import DebrisEnvironment
 from orbitdc.environment.decay import (
     assess_disposal,
     decay_rate_km_per_year,
     lifetime_years,
-    propellant_mass_kg,
     stationkeeping_dv_m_s_per_year,
 )
 from orbitdc.errors import require_choice, require_range
 from orbitdc.orbits.kepler import circular_speed_km_s
-from orbitdc.risk import breakup, intra, maneuvers
-from orbitdc.risk.flux import (
-    collision_rate_per_year,
-    combined_cross_section_m2,
-    equivalent_radius_m,
-)
-from orbitdc.screening.probability import miss_distance_for_pc_km
+from orbitdc.propulsion import propellant_mass_kg
+from orbitdc.risk import intra, maneuvers
 from orbitdc.sizing.satellite import SatelliteDesign
 
 METRICS = ("collisions", "maneuvers", "debris_index")
@@ -59,28 +60,46 @@ METRICS = ("collisions", "maneuvers", "debris_index")
 FRAGMENT_LENGTH_M = 0.10
 
 
-@dataclass(frozen=True)
+#: ``models/operations.csv`` parameter behind each numeric field of :class:`RiskSettings`.
+CATALOG_FIELDS = {
+    "pc_threshold": "maneuver_pc_threshold",
+    "encounter_sigma_km": "encounter_sigma_km",
+    "own_sigma_km": "own_constellation_sigma_km",
+    "failure_before_disposal": "failure_before_disposal",
+    "thruster_isp_s": "thruster_isp_s",
+    "disposal_rule_years": "disposal_rule_years",
+    "guideline_disposal_years": "guideline_disposal_years",
+    "shell_thickness_km": "shell_thickness_km",
+    "min_separation_km": "guaranteed_separation_km",
+    "screening_radius_km": "screening_radius_km",
+    "accumulation_years": "accumulation_years",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
 class RiskSettings:
     """Operational and environmental assumptions of the risk model.
 
-    Defaults come from ``models/operations.csv`` (:meth:`from_catalogs`); the shell geometry
-    (thickness, coordination, guaranteed separation) comes from the study.
+    Build it with :meth:`from_catalogs`: every number comes from ``models/operations.csv``
+    (:data:`CATALOG_FIELDS`), overridden by what a study or a command line sets. The choices
+    (activity, atmosphere, population, coordination) default here.
     """
 
+    pc_threshold: float
+    encounter_sigma_km: float
+    own_sigma_km: float
+    failure_before_disposal: float
+    thruster_isp_s: float
+    disposal_rule_years: float
+    guideline_disposal_years: float
+    shell_thickness_km: float
+    min_separation_km: float
+    screening_radius_km: float
+    accumulation_years: float
     activity: str = "moderate"
     atmosphere: str = "msis"
     population: str = "no_starlink"
-    pc_threshold: float = 1e-4
-    encounter_sigma_km: float = 0.23
-    own_sigma_km: float = 0.05
-    failure_before_disposal: float = 0.01
-    thruster_isp_s: float = 2500.0
-    disposal_rule_years: float = 5.0
-    shell_thickness_km: float = 2.0
     coordinated: bool = True
-    min_separation_km: float = 1.0
-    screening_radius_km: float = 5.0
-    accumulation_years: float = 10.0
 
     def __post_init__(self) -> None:
         require_choice("activity", self.activity, ("low", "moderate", "high"))
@@ -89,6 +108,8 @@ class RiskSettings:
         require_range("own_sigma_km", self.own_sigma_km, gt=0.0)
         require_range("failure_before_disposal", self.failure_before_disposal, ge=0.0, le=1.0)
         require_range("thruster_isp_s", self.thruster_isp_s, gt=0.0)
+        require_range("disposal_rule_years", self.disposal_rule_years, gt=0.0)
+        require_range("guideline_disposal_years", self.guideline_disposal_years, gt=0.0)
         require_range("shell_thickness_km", self.shell_thickness_km, gt=0.0, le=100.0)
         require_range("min_separation_km", self.min_separation_km, ge=0.0)
         require_range("screening_radius_km", self.screening_radius_km, gt=0.0)
@@ -98,16 +119,9 @@ class RiskSettings:
     def from_catalogs(
         cls, directory: str | os.PathLike[str] | None = None, **overrides: object
     ) -> RiskSettings:
-        """Defaults from ``models/operations.csv``, with keyword overrides (``None`` ignored)."""
+        """Numbers from ``models/operations.csv``, with keyword overrides (``None`` ignored)."""
         ops = load_catalog("operations", directory).parameters("default")
-        values: dict[str, object] = {
-            "pc_threshold": ops["maneuver_pc_threshold"],
-            "encounter_sigma_km": ops["encounter_sigma_km"],
-            "own_sigma_km": ops["own_constellation_sigma_km"],
-            "failure_before_disposal": ops["failure_before_disposal"],
-            "thruster_isp_s": ops["thruster_isp_s"],
-            "disposal_rule_years": ops["disposal_rule_years"],
-        }
+        values: dict[str, object] = {name: ops[row] for name, row in CATALOG_FIELDS.items()}
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
@@ -186,7 +200,8 @@ def assess_satellite(
     mass = design.total_mass_kg
 
     # Lifetime, disposal and station keeping.
-    disposal = assess_disposal(h, bc, act, atm, settings.disposal_rule_years)
+    disposal = assess_disposal(h, bc, act, atm, rule_years=settings.disposal_rule_years,
+                               guideline_years=settings.guideline_disposal_years)
     disposal_prop = float(
         propellant_mass_kg(disposal.disposal_dv_m_s, mass, settings.thruster_isp_s)
     )

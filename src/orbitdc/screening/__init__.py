@@ -1,10 +1,10 @@
-"""Conjunction screening and collision probability.
+"""Conjunction screening.
 
 * :func:`screen` - close approaches of a population with itself and/or another set;
 * :class:`ScreeningResult` / :class:`ScreeningAggregates` - the conjunction table and the rates
   per satellite-year the risk model consumes;
 * :class:`Population` - catalog objects and Walker shells in one index space;
-* :mod:`orbitdc.screening.probability` - collision probability in the encounter plane.
+* collision probability in the encounter plane is :mod:`orbitdc.collision.probability`.
 """
 
 from __future__ import annotations

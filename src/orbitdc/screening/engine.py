@@ -38,6 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sgp4.api import Satrec
 
+from orbitdc.collision.probability import pc_isotropic, pc_small_hbr
 from orbitdc.constants import WGS72_MU_KM3_S2
 from orbitdc.environment.catalog import ObjectCatalog
 from orbitdc.errors import InputError, require_range
@@ -53,7 +54,6 @@ from orbitdc.screening.bands import (
 from orbitdc.screening.broadphase import radius_sagitta_km, sagitta_km
 from orbitdc.screening.narrowphase import interpolation_error_km
 from orbitdc.screening.population import Population, ShellGroup
-from orbitdc.screening.probability import pc_isotropic, pc_small_hbr
 from orbitdc.screening.result import (
     CONJUNCTION_DTYPE,
     KIND_BACKGROUND,
@@ -325,7 +325,7 @@ def screen(
         Combined hard-body radius.
     pc_method : {"foster", "small-hbr"}
         ``"foster"``: Foster's encounter-plane integral for the isotropic covariance
-        ``sigma^2 I``, evaluated exactly (:func:`~orbitdc.screening.probability.pc_isotropic`);
+        ``sigma^2 I``, evaluated exactly (:func:`~orbitdc.collision.probability.pc_isotropic`);
         ``"small-hbr"``: the density-times-area approximation.
     window_hours : float [h]
         Length of the independent sub-windows (the unit of Dask tasks).

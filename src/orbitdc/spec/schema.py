@@ -117,11 +117,14 @@ class Risk(_Section):
         None, gt=0.0, lt=1.0, description="Maneuver threshold (default models/operations.csv)."
     )
     coordinated: bool = Field(True, description="Shells are phased and kept apart by the operator.")
-    guaranteed_separation_km: float = Field(
-        1.0, ge=0.0, le=100.0, description="Minimum distance kept between members of a shell."
+    guaranteed_separation_km: float | None = Field(
+        None, ge=0.0, le=100.0,
+        description="Minimum distance kept between members of a shell (default "
+                    "models/operations.csv).",
     )
-    shell_thickness_km: float = Field(
-        2.0, gt=0.0, le=100.0, description="Radial band occupied by a shell."
+    shell_thickness_km: float | None = Field(
+        None, gt=0.0, le=100.0,
+        description="Radial band occupied by a shell (default models/operations.csv).",
     )
 
 

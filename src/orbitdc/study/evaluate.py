@@ -1,7 +1,7 @@
 """Score one Optuna trial: size, screen, build coefficients, solve the MILP, report.
 
 A trial draws the nonconvex parameters (:mod:`orbitdc.study.space`), sizes every class on every
-candidate shell and assesses its risk (:func:`orbitdc.deploy.coefficients.build_coefficients`),
+candidate shell and assesses its risk (:func:`orbitdc.study.coefficients.build_coefficients`),
 scores the shells' geometry at the study's fidelity (:mod:`orbitdc.study.geometry`), hands the
 coefficients to the deployment MILP (one :class:`~orbitdc.deploy.DeploymentModel` per worker,
 updated in place between trials) and reports to Optuna:
@@ -35,9 +35,9 @@ import numpy as np
 import optuna
 
 from orbitdc.deploy import DeploymentInfeasible, DeploymentModel, Plan, SolverOptions
-from orbitdc.deploy.coefficients import CoefficientTable, build_coefficients
 from orbitdc.errors import InputError
 from orbitdc.spec.load import LoadedStudy
+from orbitdc.study.coefficients import CoefficientTable, build_coefficients
 from orbitdc.study.space import TrialChoices, suggest
 
 #: Constraint names, always all set so every trial carries the same keys.

@@ -2,7 +2,7 @@
 
 ``analytic``
     No propagation: shell capacity from the hexagonal packing bound and the study's
-    guaranteed separation (:mod:`orbitdc.deploy.coefficients`).
+    guaranteed separation (:mod:`orbitdc.study.coefficients`).
 ``sampled`` / ``full``
     Each candidate shell becomes a Walker pattern with the trial's planes and phasing; its
     capacity is the largest pattern whose self-separation (from one satellite against all others,
@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orbitdc.deploy.coefficients import CoefficientTable, DesignPoint
 from orbitdc.spec.load import LoadedStudy
+from orbitdc.study.coefficients import CoefficientTable, DesignPoint
 from orbitdc.study.space import TrialChoices
 
 

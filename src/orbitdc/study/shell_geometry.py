@@ -29,13 +29,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from orbitdc.deploy.coefficients import CoefficientTable, DesignPoint
 from orbitdc.environment.debris import DebrisEnvironment, synthetic_population
 from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.orbits.shells import WalkerShell
 from orbitdc.propagation.walker import self_separation_km
 from orbitdc.results import atomic_write_text
 from orbitdc.spec.load import LoadedStudy
+from orbitdc.study.coefficients import CoefficientTable, DesignPoint
 from orbitdc.study.space import TrialChoices
 
 #: Element epoch of the screened patterns (fixed so cached geometry is reproducible).
@@ -171,7 +171,7 @@ def maneuvers_per_sat_year(screened: dict[str, Any], pc_threshold: float, sigma_
     Scaled to the whole background: a sample of the background sees its share of the
     conjunctions.
     """
-    from orbitdc.screening.probability import pc_isotropic
+    from orbitdc.collision.probability import pc_isotropic
 
     misses = screened["misses_km"]
     if not misses:
@@ -189,17 +189,17 @@ def refine_point(
     cache = GeometryCache(results_dir / "cache" / "geometry.json")
     planes = int(choices.planes or DEFAULT_PLANES)
     fraction = 0.5 if choices.phasing_fraction is None else float(choices.phasing_fraction)
-    required = (choices.point.guaranteed_separation_km
-                if choices.point.guaranteed_separation_km is not None
-                else spec.risk.guaranteed_separation_km)
     families = {f.label: f for f in spec.shells.families()}
     capacities: dict[str, int] = {}
     separations: dict[str, float] = {}
     screening: dict[str, dict[str, float]] = {}
     maneuvers: dict[tuple[str, str], float] = {}
-    from orbitdc.risk.study import study_risk_settings
+    from orbitdc.study.adapters import study_risk_settings
 
     settings = study_risk_settings(loaded)
+    required = (choices.point.guaranteed_separation_km
+                if choices.point.guaranteed_separation_km is not None
+                else settings.min_separation_km)
     threshold = choices.point.pc_threshold or settings.pc_threshold
     sigma = settings.encounter_sigma_km
     env = DebrisEnvironment.load(directory=loaded.models_dir)

@@ -1,7 +1,7 @@
 """The search space: turn a study's ``[search.params]`` into Optuna suggestions.
 
 Each trial draws one value per declared parameter and becomes a :class:`TrialChoices`: a
-:class:`~orbitdc.deploy.coefficients.DesignPoint` for the physics, plus the shell geometry
+:class:`~orbitdc.study.coefficients.DesignPoint` for the physics, plus the shell geometry
 (planes, phasing) and the inclination family the evaluator and the deployment model use.
 """
 
@@ -12,8 +12,8 @@ from typing import Any
 
 import optuna
 
-from orbitdc.deploy.coefficients import DesignPoint
 from orbitdc.spec.schema import POWER_PREFIX, SEARCH_PARAMETERS, SearchParam, Study
+from orbitdc.study.coefficients import DesignPoint
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,13 @@
-"""Size every class of a study on every candidate shell."""
+"""Adapters from a study file to the physics packages' inputs.
+
+The physics packages (:mod:`orbitdc.sizing`, :mod:`orbitdc.risk`) know nothing of study files;
+these functions read what a :class:`~orbitdc.spec.LoadedStudy` asks for (technology names, risk
+assumptions, its catalog folder) and build their inputs.
+"""
 
 from __future__ import annotations
 
+from orbitdc.risk.model import RiskSettings
 from orbitdc.sizing.satellite import SatelliteDesign, size_satellite
 from orbitdc.sizing.technology import SatelliteTechnology
 from orbitdc.spec.load import LoadedStudy
@@ -50,3 +56,19 @@ def size_study(loaded: LoadedStudy) -> list[tuple[str, SatelliteDesign]]:
                 )
                 out.append((cls.name, design))
     return out
+
+
+def study_risk_settings(loaded: LoadedStudy) -> RiskSettings:
+    """The :class:`RiskSettings` a study asks for (catalog defaults where it is silent)."""
+    r = loaded.spec.risk
+    return RiskSettings.from_catalogs(
+        loaded.models_dir,
+        activity=r.activity,
+        atmosphere=r.atmosphere,
+        population=r.population,
+        pc_threshold=r.pc_threshold,
+        coordinated=r.coordinated,
+        min_separation_km=r.guaranteed_separation_km,
+        shell_thickness_km=r.shell_thickness_km,
+        accumulation_years=float(loaded.spec.deployment.horizon_years),
+    )

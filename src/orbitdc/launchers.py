@@ -33,27 +33,11 @@ import os
 from dataclasses import dataclass
 
 from orbitdc.assumptions import load_catalog
-from orbitdc.constants import G0_M_S2, MU_EARTH_KM3_S2, R_EARTH_KM
-from orbitdc.environment.decay import hohmann_dv_m_s
+from orbitdc.constants import G0_M_S2, R_EARTH_KM
+from orbitdc.propulsion import deorbit_dv_m_s, hohmann_dv_m_s
 
 #: Equatorial surface speed of the Earth's rotation [km/s] (2 pi R_E / sidereal day).
 EARTH_ROTATION_SPEED_KM_S = 2.0 * math.pi * R_EARTH_KM / 86164.0905
-
-#: Perigee of the deorbit ellipse of a reusable stage [km] (refs: a 50 km perigee ensures entry).
-DEORBIT_PERIGEE_KM = 50.0
-
-#: Vehicles whose upper stage is recovered and must carry its own deorbit propellant.
-REUSABLE = ("starship",)
-
-
-def deorbit_dv_m_s(altitude_km: float, perigee_km: float = DEORBIT_PERIGEE_KM) -> float:
-    """One burn from a circular orbit onto an ellipse with a low perigee [m/s] (vis-viva)."""
-    r_a = R_EARTH_KM + altitude_km
-    r_p = R_EARTH_KM + perigee_km
-    v_c = math.sqrt(MU_EARTH_KM3_S2 / r_a)
-    v_a = math.sqrt(MU_EARTH_KM3_S2 * (2.0 / r_a - 2.0 / (r_a + r_p)))
-    return (v_c - v_a) * 1e3
-
 
 @dataclass(frozen=True)
 class LaunchVehicle:
@@ -68,6 +52,7 @@ class LaunchVehicle:
     cost_per_flight_usd: float
     payload_volume_m3: float
     flights_per_year_licensed: float
+    reusable_stage: float
 
     @classmethod
     def named(cls, name: str, directory: str | os.PathLike[str] | None = None) -> LaunchVehicle:
@@ -80,7 +65,7 @@ class LaunchVehicle:
     @property
     def reusable(self) -> bool:
         """Whether the upper stage returns (and carries its deorbit propellant)."""
-        return self.name in REUSABLE
+        return self.reusable_stage > 0.5
 
     def payload_to_kg(self, altitude_km: float, inclination_deg: float) -> float:
         """Payload delivered to a circular shell [kg] (module docstring); >= 0."""

@@ -30,14 +30,13 @@ from orbitdc.deploy.inputs import (
     ShellOption,
     SizeClassOption,
 )
-from orbitdc.deploy.launch import LaunchVehicle
 from orbitdc.environment.debris import DebrisEnvironment
+from orbitdc.launchers import LaunchVehicle
 from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.risk.model import RiskSettings, SatelliteRisk, assess_satellite, intra_coefficients
-from orbitdc.risk.study import study_risk_settings
 from orbitdc.sizing.satellite import SatelliteDesign, size_satellite
-from orbitdc.sizing.study import study_technology
 from orbitdc.spec.load import LoadedStudy
+from orbitdc.study.adapters import study_risk_settings, study_technology
 
 
 def packing_capacity(altitude_km: float, separation_km: float) -> int:
