@@ -19,7 +19,7 @@ from pathlib import Path
 
 import optuna
 
-from orbitdc.spec import load_study
+from orbitdc.spec import read_study
 from orbitdc.study.runner import RunOptions, run_study
 from orbitdc.study.storage import default_storage_url
 
@@ -44,7 +44,7 @@ def main() -> None:
         # keep the catalogs of the original location
         text = text.replace("[study]\n", f'[study]\nmodels_dir = "{REPO / "models"}"\n', 1)
         path.write_text(text)
-        loaded = load_study(path)
+        loaded = read_study(path)
         spec = loaded.spec
         out = Path(tmp) / "results" / loaded.name
         out.mkdir(parents=True)

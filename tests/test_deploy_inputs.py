@@ -10,7 +10,7 @@ import pytest
 from orbitdc.errors import InputError
 from orbitdc.launchers import LaunchVehicle
 from orbitdc.propulsion import deorbit_dv_m_s
-from orbitdc.spec import load_study
+from orbitdc.spec import read_study
 from orbitdc.study.coefficients import DesignPoint, build_coefficients, packing_capacity
 
 
@@ -54,7 +54,7 @@ def test_unknown_vehicle_is_an_input_error():
 
 
 def test_coefficients_of_the_baseline(baseline_path):
-    loaded = load_study(baseline_path)
+    loaded = read_study(baseline_path)
     table = build_coefficients(loaded)
     inputs = table.inputs
     spec = loaded.spec
@@ -80,7 +80,7 @@ def test_coefficients_of_the_baseline(baseline_path):
 
 
 def test_design_point_overrides(baseline_path):
-    loaded = load_study(baseline_path)
+    loaded = read_study(baseline_path)
     name = loaded.spec.classes[0].name
     hot = build_coefficients(loaded, DesignPoint(radiator_temp_k=360.0))
     key = hot.inputs.shells[0].key

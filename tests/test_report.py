@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from orbitdc.cli import cli
 from orbitdc.report.build import build_report
 from orbitdc.report.records import pareto_set, records_from_study
-from orbitdc.spec import load_study
+from orbitdc.spec import read_study
 from orbitdc.study.runner import RunOptions, run_study
 from orbitdc.study.storage import default_storage_url, open_storage
 
@@ -24,7 +24,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def _run(path: Path, results: Path, n_trials: int = 4) -> Path:
-    loaded = load_study(path)
+    loaded = read_study(path)
     out = results / loaded.name
     out.mkdir(parents=True, exist_ok=True)
     run_study(loaded, RunOptions(default_storage_url(out), out, n_trials=n_trials, workers=1))

@@ -11,7 +11,7 @@ from orbitdc.collision.probability import pc_isotropic
 from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.orbits.shells import WalkerShell
 from orbitdc.propagation.walker import self_separation_km
-from orbitdc.spec import load_study
+from orbitdc.spec import read_study
 from orbitdc.study.adapters import study_risk_settings
 from orbitdc.study.runner import RunOptions, run_study
 from orbitdc.study.shell_geometry import (
@@ -56,7 +56,7 @@ def test_sampled_trial_records_geometry(tiny_study, tmp_path):
     text = path.read_text().replace("[search]\n", '[search]\nfidelity = "sampled"\n').replace(
         'sampler = "bruteforce"', 'sampler = "random"').replace("n_trials = 4", "n_trials = 2")
     path.write_text(text)
-    loaded = load_study(path)
+    loaded = read_study(path)
     out = tmp_path / "results" / loaded.name
     out.mkdir(parents=True)
     study = run_study(loaded, RunOptions(default_storage_url(out), out, n_trials=2, workers=1))

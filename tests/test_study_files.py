@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from orbitdc.errors import StudyFileError
-from orbitdc.spec import load_study
+from orbitdc.spec import read_study
 
 GOOD = """
 [study]
@@ -34,19 +34,19 @@ def write(tmp_path: Path, text: str) -> Path:
 def error_of(tmp_path: Path, text: str) -> str:
     path = write(tmp_path, text)
     with pytest.raises(StudyFileError) as info:
-        load_study(path)
+        read_study(path)
     return str(info.value).replace(str(path), "x.toml")
 
 
 def test_baseline_loads(baseline_path):
-    loaded = load_study(baseline_path)
+    loaded = read_study(baseline_path)
     assert loaded.name == "baseline"
     assert len(loaded.sha256) == 64
     assert loaded.spec.shells.altitudes_km()[0] == loaded.spec.shells.altitude_min_km
 
 
 def test_good_minimal_file(tmp_path):
-    spec = load_study(write(tmp_path, GOOD)).spec
+    spec = read_study(write(tmp_path, GOOD)).spec
     assert spec.shells.altitudes_km() == [500.0, 550.0, 600.0]
     assert [f.label for f in spec.shells.families()] == ["dawn-dusk", "53"]
 
@@ -99,7 +99,7 @@ def test_out_of_range_altitude(tmp_path):
 def test_syntax_error_and_missing_file(tmp_path):
     assert "TOML syntax error" in error_of(tmp_path, "[study\nname=1")
     with pytest.raises(StudyFileError, match="no such study file"):
-        load_study(tmp_path / "missing.toml")
+        read_study(tmp_path / "missing.toml")
 
 
 def test_several_problems_one_line_each(tmp_path):
@@ -114,7 +114,7 @@ def test_several_problems_one_line_each(tmp_path):
 
 
 def test_study_is_frozen(baseline_path):
-    spec = load_study(baseline_path).spec
+    spec = read_study(baseline_path).spec
     from pydantic import ValidationError
 
     with pytest.raises(ValidationError, match="frozen"):
@@ -122,7 +122,7 @@ def test_study_is_frozen(baseline_path):
 
 
 def test_risk_section_choices(tmp_path):
-    spec = load_study(write(tmp_path, GOOD + '\n[risk]\nmetric = "maneuvers"\n')).spec
+    spec = read_study(write(tmp_path, GOOD + '\n[risk]\nmetric = "maneuvers"\n')).spec
     assert spec.risk.metric == "maneuvers" and spec.risk.coordinated
     msg = error_of(tmp_path, GOOD + '\n[risk]\nmetric = "fun"\n')
     assert msg.startswith("x.toml: risk.metric = 'fun': must be one of: 'collisions'")

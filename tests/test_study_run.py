@@ -16,7 +16,7 @@ from optuna.trial import TrialState
 
 from orbitdc.deploy import DeploymentModel
 from orbitdc.report.records import pareto_set, records_from_study
-from orbitdc.spec import load_study
+from orbitdc.spec import read_study
 from orbitdc.study.coefficients import DesignPoint, build_coefficients
 from orbitdc.study.evaluate import solver_options
 from orbitdc.study.runner import RunOptions, run_study, split_trials
@@ -43,7 +43,7 @@ def test_split_trials_never_overshoots():
 
 
 def test_tiny_study_recovers_the_front_found_by_enumeration(tiny_study, tmp_path):
-    loaded = load_study(tiny_study())
+    loaded = read_study(tiny_study())
     options = _options(loaded, tmp_path, n_trials=4)
     study = run_study(loaded, options)
     complete = study.get_trials(states=(TrialState.COMPLETE,))
@@ -70,7 +70,7 @@ def test_tiny_study_recovers_the_front_found_by_enumeration(tiny_study, tmp_path
 
 
 def test_resume_continues_where_it_stopped(tiny_study, tmp_path):
-    loaded = load_study(tiny_study())
+    loaded = read_study(tiny_study())
     first = run_study(loaded, _options(loaded, tmp_path, n_trials=2))
     before = {t.number: (t.params, t.values) for t in first.get_trials()}
     assert len(before) == 2
@@ -91,7 +91,7 @@ def test_two_local_workers_share_one_study(tiny_study, tmp_path):
     text = path.read_text().replace('sampler = "bruteforce"', 'sampler = "random"').replace(
         "n_trials = 4", "n_trials = 6").replace("workers = 1", "workers = 2")
     path.write_text(text)
-    loaded = load_study(path)
+    loaded = read_study(path)
     study = run_study(loaded, _options(loaded, tmp_path, n_trials=6, workers=2))
     trials = study.get_trials()
     assert sum(t.state == TrialState.COMPLETE for t in trials) == 6
@@ -100,7 +100,7 @@ def test_two_local_workers_share_one_study(tiny_study, tmp_path):
 
 
 def test_interrupted_trial_leaves_a_consistent_storage(tiny_study, tmp_path):
-    loaded = load_study(tiny_study())
+    loaded = read_study(tiny_study())
     options = _options(loaded, tmp_path, n_trials=4)
     env = dict(os.environ, ORBITDC_TRIAL_DELAY_S="30", PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(
@@ -153,7 +153,7 @@ def test_two_workers_share_a_postgresql_study(tiny_study, tmp_path):
                               stderr=subprocess.STDOUT) for k in range(2)]
     outs = [p.communicate(timeout=300)[0] for p in procs]
     assert all(p.returncode == 0 for p in procs), outs
-    study = optuna.load_study(study_name=load_study(path).name,
+    study = optuna.load_study(study_name=read_study(path).name,
                               storage=open_storage(POSTGRES_URL))
     trials = study.get_trials()
     complete = [t for t in trials if t.state == TrialState.COMPLETE]

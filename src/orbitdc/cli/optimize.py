@@ -12,7 +12,7 @@ from rich.progress import Progress
 from orbitdc.cli._common import echo_json, make_console, print_table
 from orbitdc.errors import InputError
 from orbitdc.results import atomic_write_text, study_results_dir, write_csv, write_manifest
-from orbitdc.spec import load_study
+from orbitdc.spec import read_study
 
 if TYPE_CHECKING:
     from orbitdc.deploy import Plan
@@ -56,7 +56,7 @@ def optimize(study: Path, objective: str | None, points: int | None, with_cost: 
     from orbitdc.deploy import DeploymentModel, SolverOptions
     from orbitdc.study.coefficients import build_coefficients
 
-    loaded = load_study(study)
+    loaded = read_study(study)
     spec = loaded.spec
     objective = objective or spec.deployment.objective
     if objective == "min-cost":  # say what the study file lacks before any sizing or solving

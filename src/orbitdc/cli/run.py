@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from orbitdc.cli._common import make_console
 from orbitdc.results import study_results_dir, write_manifest
-from orbitdc.spec import load_study
+from orbitdc.spec import read_study
 
 if TYPE_CHECKING:
     from orbitdc.study.runner import Progress as RunProgress
@@ -60,7 +60,7 @@ def run(study: Path, storage: str | None, workers: int | None, trials: int | Non
     from orbitdc.study.storage import default_storage_url, open_storage
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)  # the progress display replaces it
-    loaded = load_study(study)
+    loaded = read_study(study)
     spec = loaded.spec
     if storage is not None:
         open_storage(storage)  # a bad URL or an unreachable server fails before any file is made
@@ -132,7 +132,7 @@ def worker(study: Path, storage: str, trials: int | None, max_trials: int | None
     from orbitdc.study.runner import run_worker
     from orbitdc.study.storage import open_storage
 
-    loaded = load_study(study)
+    loaded = read_study(study)
     open_storage(storage)  # a bad URL or an unreachable server fails before any file is made
     target = trials or loaded.spec.search.n_trials
     if index is None:

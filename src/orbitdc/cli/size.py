@@ -10,7 +10,7 @@ from orbitdc.cli._common import InclinationType, echo_json, print_table
 from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.results import study_results_dir, write_csv, write_manifest
 from orbitdc.sizing import SatelliteTechnology, size_satellite
-from orbitdc.spec import load_study
+from orbitdc.spec import read_study
 from orbitdc.study.adapters import size_study
 
 _GROUPS = {
@@ -117,7 +117,7 @@ _SUMMARY = ("altitude_km", "inclination_family", "power_compute_kw", "eclipse_fr
 
 
 def _size_study(study: Path, results_dir: Path, as_json: bool) -> None:
-    loaded = load_study(study)
+    loaded = read_study(study)
     designs = size_study(loaded)
     rows = [{"class": name, **d.to_dict()} for name, d in designs]
     out_dir = study_results_dir(loaded.name, results_dir)

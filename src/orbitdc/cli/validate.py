@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from orbitdc.cli._common import make_console, print_table
-from orbitdc.spec import load_study
+from orbitdc.spec import read_study
 
 
 @click.command()
@@ -18,7 +18,7 @@ def validate(study: Path) -> None:
     Unknown keys, out-of-range values and technology names missing from models/ are reported
     one per line as FILE: FIELD = VALUE: WHAT IS ALLOWED, with exit status 2.
     """
-    loaded = load_study(study)
+    loaded = read_study(study)
     spec = loaded.spec
     console = make_console()
     console.print(f"[bold]{loaded.path}[/bold]: valid (sha256 {loaded.sha256[:12]})")

@@ -1,6 +1,6 @@
 """Study specifications: TOML files parsed into frozen, validated pydantic models."""
 
-from orbitdc.spec.load import LoadedStudy, load_study
-from orbitdc.spec.schema import Study
+from orbitdc.spec.read import LoadedStudy, read_study
+from orbitdc.spec.schema import StudySpec
 
-__all__ = ["LoadedStudy", "Study", "load_study"]
+__all__ = ["LoadedStudy", "StudySpec", "read_study"]

@@ -305,7 +305,7 @@ class Search(_Section):
         return value
 
 
-class Study(_Section):
+class StudySpec(_Section):
     """A whole study file."""
 
     study: StudyMeta
@@ -319,7 +319,7 @@ class Study(_Section):
     search: Search = Search()
 
     @model_validator(mode="after")
-    def _search_refers_to_known_names(self) -> Study:
+    def _search_refers_to_known_names(self) -> StudySpec:
         names = {c.name for c in self.classes}
         labels = {f.label for f in self.shells.families()}
         for pname, param in self.search.params.items():

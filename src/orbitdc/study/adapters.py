@@ -10,7 +10,7 @@ from __future__ import annotations
 from orbitdc.risk.model import RiskSettings
 from orbitdc.sizing.satellite import SatelliteDesign, size_satellite
 from orbitdc.sizing.technology import SatelliteTechnology
-from orbitdc.spec.load import LoadedStudy
+from orbitdc.spec.read import LoadedStudy
 
 
 def study_technology(

@@ -35,7 +35,7 @@ from orbitdc.launchers import LaunchVehicle
 from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.risk.model import RiskSettings, SatelliteRisk, assess_satellite, intra_coefficients
 from orbitdc.sizing.satellite import SatelliteDesign, size_satellite
-from orbitdc.spec.load import LoadedStudy
+from orbitdc.spec.read import LoadedStudy
 from orbitdc.study.adapters import study_risk_settings, study_technology
 
 

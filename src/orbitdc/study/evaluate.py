@@ -36,7 +36,7 @@ import optuna
 
 from orbitdc.deploy import DeploymentInfeasible, DeploymentModel, Plan, SolverOptions
 from orbitdc.errors import InputError
-from orbitdc.spec.load import LoadedStudy
+from orbitdc.spec.read import LoadedStudy
 from orbitdc.study.coefficients import CoefficientTable, build_coefficients
 from orbitdc.study.space import TrialChoices, suggest
 

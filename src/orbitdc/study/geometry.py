@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orbitdc.spec.load import LoadedStudy
+from orbitdc.spec.read import LoadedStudy
 from orbitdc.study.coefficients import CoefficientTable, DesignPoint
 from orbitdc.study.space import TrialChoices
 

@@ -23,7 +23,7 @@ import optuna
 from optuna.study import MaxTrialsCallback
 from optuna.trial import TrialState
 
-from orbitdc.spec.load import LoadedStudy, load_study
+from orbitdc.spec.read import LoadedStudy, read_study
 from orbitdc.study.storage import create_or_load, open_storage
 
 #: Environment variable that makes Optuna quiet in workers (the parent reports progress).
@@ -104,7 +104,7 @@ def run_worker(
 
     if os.environ.get(_QUIET):
         optuna.logging.set_verbosity(optuna.logging.WARNING)
-    loaded = load_study(study_file)
+    loaded = read_study(study_file)
     study = create_or_load(loaded, open_storage(storage_url), worker_index,
                            allow_changed=allow_changed)
     if n_trials <= 0 or completed(study) >= target:

@@ -34,7 +34,7 @@ from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.orbits.shells import WalkerShell
 from orbitdc.propagation.walker import self_separation_km
 from orbitdc.results import atomic_write_text
-from orbitdc.spec.load import LoadedStudy
+from orbitdc.spec.read import LoadedStudy
 from orbitdc.study.coefficients import CoefficientTable, DesignPoint
 from orbitdc.study.space import TrialChoices
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import optuna
 
-from orbitdc.spec.schema import POWER_PREFIX, SEARCH_PARAMETERS, SearchParam, Study
+from orbitdc.spec.schema import POWER_PREFIX, SEARCH_PARAMETERS, SearchParam, StudySpec
 from orbitdc.study.coefficients import DesignPoint
 
 
@@ -50,7 +50,7 @@ def _suggest(trial: optuna.trial.BaseTrial, name: str, param: SearchParam) -> An
     return trial.suggest_float(name, param.low, param.high, step=param.step, log=param.log)
 
 
-def suggest(trial: optuna.trial.BaseTrial, spec: Study) -> TrialChoices:
+def suggest(trial: optuna.trial.BaseTrial, spec: StudySpec) -> TrialChoices:
     """Draw every declared parameter for ``trial``."""
     values = {name: _suggest(trial, name, p) for name, p in spec.search.params.items()}
     powers = {k[len(POWER_PREFIX):]: float(v) for k, v in values.items()

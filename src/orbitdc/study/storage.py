@@ -30,8 +30,8 @@ from optuna.storages import (
 from optuna.storages.journal import JournalFileBackend
 
 from orbitdc.errors import InputError, StudyFileError
-from orbitdc.spec.load import LoadedStudy
-from orbitdc.spec.schema import Study
+from orbitdc.spec.read import LoadedStudy
+from orbitdc.spec.schema import StudySpec
 
 #: Heartbeat period and grace before a silent running trial is declared failed [s].
 HEARTBEAT_S = 10
@@ -131,7 +131,7 @@ def _redact(url: str) -> str:
     return url
 
 
-def make_sampler(spec: Study, worker_index: int = 0) -> optuna.samplers.BaseSampler:
+def make_sampler(spec: StudySpec, worker_index: int = 0) -> optuna.samplers.BaseSampler:
     """The sampler a study names, seeded from the master seed and the worker index.
 
     The multi-objective default changed in Optuna 5, so the sampler is always explicit.
@@ -155,7 +155,7 @@ def make_sampler(spec: Study, worker_index: int = 0) -> optuna.samplers.BaseSamp
     return optuna.samplers.RandomSampler(seed=seed)
 
 
-def directions(spec: Study) -> list[optuna.study.StudyDirection]:
+def directions(spec: StudySpec) -> list[optuna.study.StudyDirection]:
     """Optuna directions of the study's objectives, in order."""
     return [optuna.study.StudyDirection[DIRECTIONS[name].upper()]
             for name in spec.search.objectives]

@@ -1,4 +1,4 @@
-"""Read a study TOML file into a validated :class:`~orbitdc.spec.schema.Study`.
+"""Read a study TOML file into a validated :class:`~orbitdc.spec.schema.StudySpec`.
 
 Every problem becomes a :class:`~orbitdc.errors.StudyFileError` whose message has one line per
 problem, each naming the file, the field path, the value and what is allowed::
@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from orbitdc.assumptions import load_catalog, models_dir
 from orbitdc.errors import CatalogError, InputError, StudyFileError
-from orbitdc.spec.schema import Study
+from orbitdc.spec.schema import StudySpec
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class LoadedStudy:
 
     Attributes
     ----------
-    spec : Study
+    spec : StudySpec
     path : Path
     sha256 : str
         Hash of the file's bytes; stored with every result so a result names its inputs.
@@ -35,7 +35,7 @@ class LoadedStudy:
         Catalog folder in use.
     """
 
-    spec: Study
+    spec: StudySpec
     path: Path
     sha256: str
     models_dir: Path
@@ -128,7 +128,7 @@ def format_validation_error(path: Path, exc: ValidationError, data: dict[str, An
         loc = tuple(p for p in loc if not (isinstance(p, str) and p in ("float", "str", "int")))
         where = _field_path(loc)
         if err["type"] == "extra_forbidden":
-            owner = _model_at(Study, loc)
+            owner = _model_at(StudySpec, loc)
             allowed = ", ".join(owner.model_fields) if owner else "see the documentation"
             lines.append(f"{path}: {where}: unknown key (allowed keys: {allowed})")
             continue
@@ -159,7 +159,7 @@ _CATALOG_FIELDS = (
 )
 
 
-def _check_catalog_names(spec: Study, directory: Path, path: Path) -> None:
+def _check_catalog_names(spec: StudySpec, directory: Path, path: Path) -> None:
     names = [
         (getattr(getattr(spec, section), field), f"{section}.{field}", catalog)
         for section, field, catalog in _CATALOG_FIELDS
@@ -175,7 +175,7 @@ def _check_catalog_names(spec: Study, directory: Path, path: Path) -> None:
             raise StudyFileError(f"{path}: {exc}") from None
 
 
-def load_study(path: str | Path) -> LoadedStudy:
+def read_study(path: str | Path) -> LoadedStudy:
     """Parse and validate a study file.
 
     Raises
@@ -198,7 +198,7 @@ def load_study(path: str | Path) -> LoadedStudy:
     except tomllib.TOMLDecodeError as exc:
         raise StudyFileError(f"{path}: TOML syntax error: {exc}") from None
     try:
-        spec = Study.model_validate(data)
+        spec = StudySpec.model_validate(data)
     except ValidationError as exc:
         raise StudyFileError(format_validation_error(path, exc, data)) from None
     try:
