@@ -28,9 +28,9 @@ def baseline_path() -> Path:
 
 @pytest.fixture(scope="session")
 def technology():
-    from orbitdc.sizing import SatelliteTechnology
+    from orbitdc.api import satellite_technology
 
-    return SatelliteTechnology.from_catalogs()
+    return satellite_technology()
 
 
 TINY_STUDY = """

@@ -1,8 +1,9 @@
 """The import graph of ``src/orbitdc``, derived from the source, and the layering it must obey.
 
 Run it as a script to print the layer table that design/architecture.md carries
-(``.venv/bin/python tests/import_graph.py``); tests/test_architecture.py checks that the
-document, the declared layers and the code agree.
+(``.venv/bin/python tests/import_graph.py``), or to rewrite the table in the document
+(``... tests/import_graph.py --update``); tests/test_architecture.py checks that the document,
+the declared layers and the code agree.
 """
 
 from __future__ import annotations
@@ -178,7 +179,20 @@ def layer_table() -> str:
     return "\n".join(rows)
 
 
+DOC = Path(__file__).resolve().parents[1] / "design" / "architecture.md"
+
+
+def update_document(path: Path = DOC) -> None:
+    """Replace the layer table in design/architecture.md with the derived one."""
+    text = path.read_text(encoding="utf-8")
+    start = text.index("| layer | component |")
+    end = text.index("\n\n", start)
+    path.write_text(text[:start] + layer_table() + text[end:], encoding="utf-8")
+
+
 if __name__ == "__main__":
+    if "--update" in sys.argv:
+        update_document()
     print(layer_table())
     for line in upward_imports():
         print("UPWARD:", line)

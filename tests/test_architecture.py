@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import import_graph
 
-DOC = Path(__file__).resolve().parents[1] / "design" / "architecture.md"
+DOC = import_graph.DOC
 
 
 def test_no_component_imports_a_higher_one() -> None:
@@ -29,7 +28,7 @@ def test_architecture_document_shows_the_derived_layers() -> None:
     table = import_graph.layer_table()
     assert table in DOC.read_text(encoding="utf-8"), (
         "design/architecture.md is out of date: paste the output of "
-        "`.venv/bin/python tests/import_graph.py`"
+        "`.venv/bin/python tests/import_graph.py --update`"
     )
 
 

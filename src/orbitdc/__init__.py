@@ -1,13 +1,71 @@
 """orbitdc: design orbital data-center constellations for the most compute per unit of debris risk.
 
-The package is organised as a pipeline, one subpackage per stage::
+The Python API, in three lines::
+
+    import orbitdc
+    study = orbitdc.load_study("studies/baseline.toml")
+    best = study.optimize("ratio")          # best.plan: shells, classes, launches per year
+
+and without a study file: ``orbitdc.size_satellite(...)``, ``orbitdc.assess_risk(design)``,
+``orbitdc.screen(...)``, ``orbitdc.build_report([...])`` (:mod:`orbitdc.api`).
+
+The package is organised as a pipeline, one subpackage per stage (design/architecture.md)::
 
     spec -> sizing -> orbits / environment -> propagation / screening -> risk
          -> deploy (Pyomo) -> study (Optuna) -> report
 
-The command-line interface (:mod:`orbitdc.cli`) is a thin layer on top.
+The command-line interface (:mod:`orbitdc.cli`) is a thin layer over :mod:`orbitdc.api`.
+The API is loaded on first use, so ``import orbitdc`` costs almost nothing.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from orbitdc._version import __version__
 
-__all__ = ["__version__"]
+if TYPE_CHECKING:
+    from orbitdc.api import (
+        Optimization,
+        RiskAssessment,
+        SizedDesign,
+        Study,
+        assess_risk,
+        build_report,
+        load_study,
+        risk_settings,
+        satellite_technology,
+        screen,
+        size_satellite,
+    )
+
+__all__ = [
+    "Optimization",
+    "RiskAssessment",
+    "SizedDesign",
+    "Study",
+    "__version__",
+    "assess_risk",
+    "build_report",
+    "load_study",
+    "risk_settings",
+    "satellite_technology",
+    "screen",
+    "size_satellite",
+]
+
+#: Names re-exported from :mod:`orbitdc.api`.
+_API = frozenset(__all__) - {"__version__"}
+
+
+def __getattr__(name: str) -> Any:
+    """Load :mod:`orbitdc.api` when one of its names is first used (PEP 562)."""
+    if name in _API:
+        from orbitdc import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'orbitdc' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_API])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import click
@@ -126,3 +126,34 @@ def make_console() -> Console:
     if not console.is_terminal:
         console = Console(width=200)
     return console
+
+
+def technology_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The satellite-technology options shared by ``size`` and ``risk``.
+
+    Their defaults are the study schema's (``[technology]`` of a study file), shown in
+    ``--help`` and applied by :func:`orbitdc.api.size_satellite` when an option is not given.
+    """
+    from orbitdc.spec.schema import Technology
+
+    fields = Technology.model_fields
+    options = [
+        click.option("--radiator-temp-k", type=click.FloatRange(150.0, 600.0, min_open=True),
+                     default=None, help="Radiator temperature [K] "
+                     f"[default: {fields['radiator_temp_k'].default:g}]."),
+        click.option("--design-life-years", type=click.FloatRange(0.0, 30.0, min_open=True),
+                     default=None, help="Design life [yr] "
+                     f"[default: {fields['design_life_years'].default:g}]."),
+        click.option("--eclipse-load-fraction", type=click.FloatRange(0.0, 1.0), default=None,
+                     help="Fraction of compute kept running in eclipse "
+                     f"[default: {fields['eclipse_load_fraction'].default:g}]."),
+    ]
+    for name, catalog in (("solar_array", "solar_arrays"), ("radiator", "radiators"),
+                          ("battery", "batteries"), ("accelerator", "accelerators"),
+                          ("bus", "bus"), ("environment", "thermal_environment")):
+        options.append(click.option(
+            "--" + name.replace("_", "-"), name, default=None,
+            help=f"Technology from models/{catalog}.csv [default: {fields[name].default}]."))
+    for option in reversed(options):
+        command = option(command)
+    return command

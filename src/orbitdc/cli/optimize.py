@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 from rich.progress import Progress
 
+from orbitdc.api import OBJECTIVES, load_study
 from orbitdc.cli._common import echo_json, make_console, print_table
-from orbitdc.errors import InputError
-from orbitdc.results import atomic_write_text, study_results_dir, write_csv, write_manifest
-from orbitdc.spec import read_study
 
 if TYPE_CHECKING:
     from orbitdc.deploy import Plan
@@ -33,8 +30,8 @@ def _plan_tables(plan: Plan, title: str) -> None:
 
 
 @click.command()
-@click.argument("study", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--objective", type=click.Choice(["ratio", "pareto", "min-cost"]), default=None,
+@click.argument("study_path", metavar="STUDY", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--objective", type=click.Choice(OBJECTIVES), default=None,
               help="Override [deployment] objective: most compute per risk, the compute-risk "
                    "front, or least cost for the compute target under the risk cap.")
 @click.option("--points", type=click.IntRange(2, 200), default=None,
@@ -44,7 +41,7 @@ def _plan_tables(plan: Plan, title: str) -> None:
 @click.option("--results-dir", type=click.Path(path_type=Path, file_okay=False),
               default="results", show_default=True, help="Plans go to RESULTS/<study>/optimize.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def optimize(study: Path, objective: str | None, points: int | None, with_cost: bool | None,
+def optimize(study_path: Path, objective: str | None, points: int | None, with_cost: bool | None,
              results_dir: Path, as_json: bool) -> None:
     """Solve the deployment MILP of a study (HiGHS) at the study's design point.
 
@@ -52,67 +49,25 @@ def optimize(study: Path, objective: str | None, points: int | None, with_cost: 
     JSON and CSV under results/<study>/optimize/. An infeasible study is explained by the
     constraint families that block it (exit status 2).
     """
-    # Imported here so that `orbitdc --help` does not load Pyomo.
-    from orbitdc.deploy import DeploymentModel, SolverOptions
-    from orbitdc.study.coefficients import build_coefficients
-
-    loaded = read_study(study)
-    spec = loaded.spec
-    objective = objective or spec.deployment.objective
-    if objective == "min-cost":  # say what the study file lacks before any sizing or solving
-        for name, value in (("risk_cap", spec.deployment.risk_cap),
-                            ("compute_target_pflops", spec.deployment.compute_target_pflops)):
-            if value is None:
-                raise InputError(f"deployment.{name}", None,
-                                 "must be set for the min-cost objective (least cost for the "
-                                 "compute target under the risk cap)", source=str(study))
-    elif objective == "ratio" and spec.deployment.compute_target_pflops is None:
-        raise InputError("deployment.compute_target_pflops", None,
-                         "must be set for the ratio objective (without a target the best "
-                         "ratio is a single satellite)", source=str(study))
-    s = spec.solver
-    options = SolverOptions(time_limit_s=s.time_limit_s, mip_rel_gap=s.mip_gap,
-                            threads=s.threads, seed=s.seed)
+    study = load_study(study_path)
     with Progress(transient=True, disable=as_json) as bar:
-        task = bar.add_task("sizing and risk per shell and class", total=None)
-        table = build_coefficients(
-            loaded, progress=lambda done, total: bar.update(task, completed=done, total=total))
-        bar.update(task, description=f"solving ({objective})", total=None)
-        model = DeploymentModel(table.inputs, options)
-        out = study_results_dir(loaded.name, results_dir) / "optimize"
-        payload: dict[str, Any]
-        if objective == "ratio":
-            result = model.maximize_ratio()
-            plans = {"ratio": result.plan}
-            payload = {"objective": "ratio", "ratio": result.ratio,
-                       "ratio_upper_bound": result.ratio_upper_bound,
-                       "converged": result.converged, "plan": result.plan.to_dict()}
-        elif objective == "min-cost":
-            plan = model.min_cost()
-            plans = {"min_cost": plan}
-            payload = {"objective": "min-cost", "plan": plan.to_dict()}
-        else:
-            front = model.pareto(points or spec.deployment.pareto_points,
-                                 with_cost=spec.deployment.pareto_with_cost
-                                 if with_cost is None else with_cost)
-            efficient = front.efficient
-            plans = {f"pareto_{k}": p.plan for k, p in enumerate(efficient)}
-            payload = {"objective": "pareto", "points": [p.row() for p in efficient],
-                       "plans": {k: p.to_dict() for k, p in plans.items()}}
-    for name, plan in plans.items():
-        plan.to_csv(out, prefix=name)
-    if objective == "pareto":
-        write_csv(out / "pareto_front.csv", payload["points"])
-    atomic_write_text(out / f"{objective}.json", json.dumps(payload, indent=1, default=str))
-    write_manifest(out.parent, study_path=loaded.path, sha256=loaded.sha256)
+        task = bar.add_task("preparing", total=None)
+
+        def show(stage: str, done: int | None, total: int | None) -> None:
+            bar.update(task, description=stage, completed=done or 0, total=total)
+
+        result = study.optimize(objective, points=points, with_cost=with_cost, progress=show)
+    out = study.results_dir(results_dir) / "optimize"
+    result.write(out)
+    study.write_manifest(out.parent)
+    payload = result.to_dict()
     if as_json:
         echo_json(payload)
         return
-    if objective == "pareto":
-        print_table(f"{loaded.name}: Pareto front (compute vs risk)", list(payload["points"][0]),
-                    [list(r.values()) for r in payload["points"]])
-        best = max(plans.values(), key=lambda p: p.ratio)
-        _plan_tables(best, "front point with the most compute per risk")
+    if result.front is not None:
+        print_table(f"{study.name}: Pareto front (compute vs risk)", list(result.points[0]),
+                    [list(r.values()) for r in result.points])
+        _plan_tables(result.plan, "front point with the most compute per risk")
     else:
-        _plan_tables(next(iter(plans.values())), f"{loaded.name}: {objective}")
+        _plan_tables(result.plan, f"{study.name}: {result.objective}")
     click.echo(f"wrote {out}")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from orbitdc.api import build_report
 from orbitdc.cli._common import make_console, print_table
 
 
@@ -28,9 +29,7 @@ def report(results: tuple[Path, ...], design: int | None, storage: str | None,
 
     Everything is written into the first RESULTS folder.
     """
-    from orbitdc.report.build import build_report
-
-    files = build_report(list(results), design=design, storage_url=storage, pdf=not no_pdf)
+    files = build_report(results, design=design, storage_url=storage, pdf=not no_pdf)
     console = make_console()
     for message in files.messages:
         console.print(f"[yellow]note:[/yellow] {message}")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from orbitdc.cli._common import InclinationType, echo_json, print_table
+from orbitdc.api import assess_risk, size_satellite
+from orbitdc.cli._common import InclinationType, echo_json, print_table, technology_options
 from orbitdc.orbits.inclination import InclinationFamily
 
 _PER_SAT = (
@@ -39,6 +42,7 @@ _PER_SAT = (
 @click.option("--shell-thickness-km", type=click.FloatRange(min=0.0, min_open=True, max=100.0),
               default=None, help="Radial band occupied by the shell [km] "
                                  "[default: models/operations.csv].")
+@technology_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON with unit-named keys.")
 def risk(
     altitude_km: float,
@@ -51,6 +55,7 @@ def risk(
     separation_km: float | None,
     shell_thickness_km: float | None,
     as_json: bool,
+    **technology: Any,
 ) -> None:
     """Debris risk of one satellite and of a shell of them.
 
@@ -60,40 +65,12 @@ def risk(
 
     Example: orbitdc risk --altitude-km 550 --inclination 53 --power-kw 100 --satellites 1000
     """
-    from orbitdc.risk.model import (
-        RiskSettings,
-        assess_satellite,
-        assess_shell,
-        intra_coefficients,
-    )
-    from orbitdc.sizing import SatelliteTechnology, size_satellite
-
-    design = size_satellite(power_kw, altitude_km, inclination, SatelliteTechnology.from_catalogs())
-    settings = RiskSettings.from_catalogs(
-        activity=activity,
-        pc_threshold=pc_threshold,
-        coordinated=not uncoordinated,
-        min_separation_km=separation_km,
-        shell_thickness_km=shell_thickness_km,
-    )
-    sat = assess_satellite(design, settings)
-    shell = assess_shell(design, satellites, settings, satellite=sat)
-    k = intra_coefficients(design, sat, settings)
-    data = {
-        "satellite": {
-            "power_compute_kw": power_kw,
-            "total_mass_kg": design.total_mass_kg,
-            "cross_section_m2": design.cross_section_m2,
-            "hard_body_radius_m": design.hard_body_radius_m,
-            "ballistic_coefficient_kg_m2": design.ballistic_coefficient_kg_m2,
-        },
-        "per_satellite": sat.to_dict(),
-        "per_shell": shell.to_dict(),
-        "intra_k_per_sat2_year": {"collisions": k.collisions, "maneuvers": k.maneuvers,
-                                  "debris_index": k.debris_index},
-        "settings": {"activity": activity, "pc_threshold": settings.pc_threshold,
-                     "coordinated": settings.coordinated},
-    }
+    design = size_satellite(power_kw, altitude_km, inclination, **technology)
+    result = assess_risk(design, satellites=satellites, activity=activity,
+                         pc_threshold=pc_threshold, coordinated=not uncoordinated,
+                         min_separation_km=separation_km, shell_thickness_km=shell_thickness_km)
+    sat, shell = result.satellite, result.shell
+    data = result.to_dict()
     if as_json:
         echo_json(data)
         return

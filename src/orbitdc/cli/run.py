@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from orbitdc.api import load_study
 from orbitdc.cli._common import make_console
-from orbitdc.results import study_results_dir, write_manifest
-from orbitdc.spec import read_study
 
 if TYPE_CHECKING:
     from orbitdc.study.runner import Progress as RunProgress
@@ -28,7 +27,7 @@ def _eta(seconds: float | None) -> str:
 
 
 @click.command()
-@click.argument("study", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("study_path", metavar="STUDY", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--storage", default=None,
               help="Optuna storage URL [default: sqlite:///results/<study>/study.db]; "
                    "postgresql://... for many machines, journal:PATH for a journal file.")
@@ -41,7 +40,7 @@ def _eta(seconds: float | None) -> str:
 @click.option("--no-report", is_flag=True, help="Do not write the report at the end.")
 @click.option("--allow-changed", is_flag=True,
               help="Continue a stored study although the study file changed since.")
-def run(study: Path, storage: str | None, workers: int | None, trials: int | None,
+def run(study_path: Path, storage: str | None, workers: int | None, trials: int | None,
         results_dir: Path, no_report: bool, allow_changed: bool) -> None:
     """Run (or resume) the design-space study of a study file, then write its report.
 
@@ -56,26 +55,15 @@ def run(study: Path, storage: str | None, workers: int | None, trials: int | Non
     """
     import optuna
 
-    from orbitdc.study.runner import RunOptions, completed, run_study
-    from orbitdc.study.storage import default_storage_url, open_storage
+    from orbitdc.study.runner import completed
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)  # the progress display replaces it
-    loaded = read_study(study)
-    spec = loaded.spec
-    if storage is not None:
-        open_storage(storage)  # a bad URL or an unreachable server fails before any file is made
-    out = study_results_dir(loaded.name, results_dir)
-    options = RunOptions(
-        storage_url=storage or default_storage_url(out),
-        results_dir=out,
-        n_trials=trials or spec.search.n_trials,
-        workers=workers or spec.search.workers,
-        allow_changed=allow_changed,
-    )
-    write_manifest(out, study_path=loaded.path, sha256=loaded.sha256,
-                   storage=options.storage_url if storage is None else "external")
+    study = load_study(study_path)
+    spec = study.spec
+    options = study.run_options(storage=storage, workers=workers, trials=trials,
+                                 results_dir=results_dir, allow_changed=allow_changed)
     console = make_console()
-    console.print(f"study [bold]{loaded.name}[/bold]: {options.n_trials} trials, "
+    console.print(f"study [bold]{study.name}[/bold]: {options.n_trials} trials, "
                   f"{options.workers} worker(s), sampler {spec.search.sampler}, fidelity "
                   f"{spec.search.fidelity}; storage {options.storage_url.split('@')[-1]}")
     columns = (TextColumn("trials"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -92,7 +80,7 @@ def run(study: Path, storage: str | None, workers: int | None, trials: int | Non
                 console.print(f"trials {p.done}/{options.n_trials}, left {_eta(p.eta_s)}  {best}")
 
         try:
-            result = run_study(loaded, options, show)
+            result = study.run(options, progress=show)
         except KeyboardInterrupt:
             bar.stop()
             console.print("[yellow]interrupted[/yellow]: completed trials are stored; run the "
@@ -100,16 +88,14 @@ def run(study: Path, storage: str | None, workers: int | None, trials: int | Non
             sys.exit(130)
     console.print(f"{completed(result)} trials complete in {options.storage_url.split('@')[-1]}")
     if not no_report:
-        from orbitdc.report.build import build_report
-
-        files = build_report([out], storage_url=storage)
+        files = study.report(results_dir=results_dir, storage=storage)
         for message in files.messages:
             console.print(f"[yellow]note:[/yellow] {message}")
         console.print(f"report: {files.html}\nPareto set: {files.pareto_csv}")
 
 
 @click.command()
-@click.argument("study", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("study_path", metavar="STUDY", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--storage", required=True,
               help="Storage URL shared by all workers (postgresql://... or a shared file).")
 @click.option("--trials", type=click.IntRange(1), default=None,
@@ -122,25 +108,19 @@ def run(study: Path, storage: str | None, workers: int | None, trials: int | Non
               default="results", show_default=True)
 @click.option("--allow-changed", is_flag=True,
               help="Continue a stored study although the study file changed since.")
-def worker(study: Path, storage: str, trials: int | None, max_trials: int | None,
+def worker(study_path: Path, storage: str, trials: int | None, max_trials: int | None,
            index: int | None, results_dir: Path, allow_changed: bool) -> None:
     """Run trials of a shared study: start one per machine (or core) against one storage.
 
     Every worker reads the same study file and asks the storage for trials until the study
     holds the target number of completed trials.
     """
-    from orbitdc.study.runner import run_worker
-    from orbitdc.study.storage import open_storage
-
-    loaded = read_study(study)
-    open_storage(storage)  # a bad URL or an unreachable server fails before any file is made
-    target = trials or loaded.spec.search.n_trials
+    study = load_study(study_path)
     if index is None:
         index = zlib.crc32(f"{socket.gethostname()}:{os.getpid()}".encode()) % 100_000
-    out = study_results_dir(loaded.name, results_dir)
     try:
-        run_worker(str(loaded.path), storage, index, max_trials or target, target, str(out),
-                   allow_changed)
+        study.worker(storage, index=index, max_trials=max_trials, trials=trials,
+                      results_dir=results_dir, allow_changed=allow_changed)
     except KeyboardInterrupt:
         click.echo("worker interrupted; its running trial is marked failed", err=True)
         sys.exit(130)

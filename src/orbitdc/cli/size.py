@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from orbitdc.cli._common import InclinationType, echo_json, print_table
+from orbitdc.api import load_study, size_satellite
+from orbitdc.cli._common import InclinationType, echo_json, print_table, technology_options
 from orbitdc.orbits.inclination import InclinationFamily
-from orbitdc.results import study_results_dir, write_csv, write_manifest
-from orbitdc.sizing import SatelliteTechnology, size_satellite
-from orbitdc.spec import read_study
-from orbitdc.study.adapters import size_study
+from orbitdc.results import write_csv
 
 _GROUPS = {
     "orbit": ("altitude_km", "inclination_family", "inclination_deg", "orbital_period_min",
@@ -42,18 +41,7 @@ _GROUPS = {
               help="Degrees, 'sso' (LTAN 10:30), 'dawn-dusk' (LTAN 18:00) or 'sso-HH.H'.")
 @click.option("--beta-deg", type=click.FloatRange(-90.0, 90.0), default=None,
               help="Size for this fixed Sun beta angle [deg] instead of the year's range.")
-@click.option("--radiator-temp-k", type=click.FloatRange(150.0, 600.0), default=330.0,
-              show_default=True, help="Radiator temperature [K].")
-@click.option("--design-life-years", type=click.FloatRange(0.0, 30.0, min_open=True),
-              default=5.0, show_default=True, help="Design life [yr].")
-@click.option("--eclipse-load-fraction", type=click.FloatRange(0.0, 1.0), default=1.0,
-              show_default=True, help="Fraction of compute kept running in eclipse.")
-@click.option("--solar-array", default="triple_junction_gaas", show_default=True,
-              help="Technology from models/solar_arrays.csv.")
-@click.option("--radiator", default="pumped_loop_aluminium", show_default=True,
-              help="Technology from models/radiators.csv.")
-@click.option("--accelerator", default="nvidia_gb200_nvl72", show_default=True,
-              help="Technology from models/accelerators.csv.")
+@technology_options
 @click.option("--results-dir", type=click.Path(path_type=Path, file_okay=False),
               default="results", show_default=True,
               help="With STUDY: where results/<study>/sizing.csv is written.")
@@ -64,14 +52,9 @@ def size(
     altitude_km: float | None,
     inclination: InclinationFamily,
     beta_deg: float | None,
-    radiator_temp_k: float,
-    design_life_years: float,
-    eclipse_load_fraction: float,
-    solar_array: str,
-    radiator: str,
-    accelerator: str,
     results_dir: Path,
     as_json: bool,
+    **technology: Any,
 ) -> None:
     """Size satellites: array, radiator, battery, masses, geometry and compute.
 
@@ -86,19 +69,7 @@ def size(
         return
     if power_kw is None or altitude_km is None:
         raise click.UsageError("give --power-kw and --altitude-km, or a STUDY file")
-    tech = SatelliteTechnology.from_catalogs(
-        solar_array=solar_array, radiator=radiator, accelerator=accelerator
-    )
-    design = size_satellite(
-        power_kw,
-        altitude_km,
-        inclination,
-        tech,
-        radiator_temp_k=radiator_temp_k,
-        design_life_years=design_life_years,
-        eclipse_load_fraction=eclipse_load_fraction,
-        beta_deg=beta_deg,
-    )
+    design = size_satellite(power_kw, altitude_km, inclination, beta_deg=beta_deg, **technology)
     data = design.to_dict()
     if as_json:
         echo_json(data)
@@ -116,19 +87,18 @@ _SUMMARY = ("altitude_km", "inclination_family", "power_compute_kw", "eclipse_fr
             "cross_section_m2", "compute_pflops")
 
 
-def _size_study(study: Path, results_dir: Path, as_json: bool) -> None:
-    loaded = read_study(study)
-    designs = size_study(loaded)
-    rows = [{"class": name, **d.to_dict()} for name, d in designs]
-    out_dir = study_results_dir(loaded.name, results_dir)
+def _size_study(study_path: Path, results_dir: Path, as_json: bool) -> None:
+    study = load_study(study_path)
+    rows = [sized.row() for sized in study.size()]
+    out_dir = study.results_dir(results_dir)
     path = out_dir / "sizing.csv"
     write_csv(path, rows)
-    write_manifest(out_dir, study_path=loaded.path, sha256=loaded.sha256)
+    study.write_manifest(out_dir)
     if as_json:
         echo_json(rows)
         return
     print_table(
-        f"{loaded.name}: {len(rows)} designs (every class on every candidate shell)",
+        f"{study.name}: {len(rows)} designs (every class on every candidate shell)",
         ["class", *_SUMMARY],
         [(r["class"], *(r[k] for k in _SUMMARY)) for r in rows],
     )

@@ -124,15 +124,19 @@ class SatelliteTechnology:
     def from_catalogs(
         cls,
         *,
-        solar_array: str = "triple_junction_gaas",
-        radiator: str = "pumped_loop_aluminium",
-        battery: str = "li_ion",
-        accelerator: str = "nvidia_gb200_nvl72",
-        bus: str = "default",
-        environment: str = "leo_hot_case",
+        solar_array: str,
+        radiator: str,
+        battery: str,
+        accelerator: str,
+        bus: str,
+        environment: str,
         directory: str | os.PathLike[str] | None = None,
     ) -> SatelliteTechnology:
         """Assemble a technology set by catalog names.
+
+        The default choice of each lives in the study schema
+        (:class:`orbitdc.spec.schema.Technology`); :func:`orbitdc.api.satellite_technology`
+        applies it.
 
         Raises
         ------

@@ -7,10 +7,16 @@ assumptions, its catalog folder) and build their inputs.
 
 from __future__ import annotations
 
+from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.risk.model import RiskSettings
 from orbitdc.sizing.satellite import SatelliteDesign, size_satellite
 from orbitdc.sizing.technology import SatelliteTechnology
 from orbitdc.spec.read import LoadedStudy
+
+
+def shell_key(altitude_km: float, family: InclinationFamily) -> str:
+    """Stable shell id, e.g. ``"550km-53"`` or ``"650km-dawn-dusk"``."""
+    return f"{altitude_km:g}km-{family.label}"
 
 
 def study_technology(
@@ -37,8 +43,8 @@ def study_technology(
     )
 
 
-def size_study(loaded: LoadedStudy) -> list[tuple[str, SatelliteDesign]]:
-    """``(class name, design)`` for every class x candidate altitude x inclination family."""
+def size_study(loaded: LoadedStudy) -> list[tuple[str, str, SatelliteDesign]]:
+    """``(class name, shell key, design)`` for every candidate shell x class of a study."""
     spec = loaded.spec
     tech = study_technology(loaded)
     out = []
@@ -54,7 +60,7 @@ def size_study(loaded: LoadedStudy) -> list[tuple[str, SatelliteDesign]]:
                     design_life_years=spec.technology.design_life_years,
                     eclipse_load_fraction=spec.technology.eclipse_load_fraction,
                 )
-                out.append((cls.name, design))
+                out.append((cls.name, shell_key(altitude, family), design))
     return out
 
 

@@ -32,11 +32,10 @@ from orbitdc.deploy.inputs import (
 )
 from orbitdc.environment.debris import DebrisEnvironment
 from orbitdc.launchers import LaunchVehicle
-from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.risk.model import RiskSettings, SatelliteRisk, assess_satellite, intra_coefficients
 from orbitdc.sizing.satellite import SatelliteDesign, size_satellite
 from orbitdc.spec.read import LoadedStudy
-from orbitdc.study.adapters import study_risk_settings, study_technology
+from orbitdc.study.adapters import shell_key, study_risk_settings, study_technology
 
 
 def packing_capacity(altitude_km: float, separation_km: float) -> int:
@@ -45,11 +44,6 @@ def packing_capacity(altitude_km: float, separation_km: float) -> int:
         return 2**31 - 1
     r = R_EARTH_KM + altitude_km
     return int(min(2**31 - 1, 8.0 * math.pi * r**2 / (math.sqrt(3.0) * separation_km**2)))
-
-
-def shell_key(altitude_km: float, family: InclinationFamily) -> str:
-    """Stable shell id, e.g. ``"550km-53"`` or ``"650km-dawn-dusk"``."""
-    return f"{altitude_km:g}km-{family.label}"
 
 
 @dataclass(frozen=True)

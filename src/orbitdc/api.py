@@ -1,0 +1,514 @@
+"""The Python API: everything the command line does, callable in a few lines.
+
+>>> import orbitdc
+>>> study = orbitdc.load_study("studies/baseline.toml")
+>>> best = study.optimize("ratio")                 # the deployment MILP at the study's point
+>>> best.plan.totals()["shells used"]              # doctest: +SKIP
+>>> design = orbitdc.size_satellite(power_kw=100, altitude_km=550, inclination="dawn-dusk")
+>>> risk = orbitdc.assess_risk(design, satellites=1000)
+
+A :class:`Study` wraps a validated study file and offers its stages: :meth:`Study.size`,
+:meth:`Study.coefficients`, :meth:`Study.optimize`, :meth:`Study.run` (the Optuna search),
+:meth:`Study.report`. The module-level functions work without a study file. The CLI
+(:mod:`orbitdc.cli`) is a thin layer over these functions: it parses options, calls them and
+prints.
+
+Heavy dependencies (Pyomo, Optuna, the screening engine) are imported only by the calls that
+need them, so ``import orbitdc`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from orbitdc.errors import InputError
+from orbitdc.orbits.inclination import InclinationFamily
+from orbitdc.results import atomic_write_text, study_results_dir, write_csv, write_manifest
+from orbitdc.spec.read import LoadedStudy, read_study
+from orbitdc.spec.schema import Technology
+
+if TYPE_CHECKING:
+    import optuna
+
+    from orbitdc.deploy import ParetoFront, Plan, RatioResult, SolverOptions
+    from orbitdc.report.build import ReportFiles
+    from orbitdc.risk.model import IntraCoefficients, RiskSettings, SatelliteRisk, ShellRisk
+    from orbitdc.sizing.satellite import SatelliteDesign
+    from orbitdc.study.coefficients import CoefficientTable, DesignPoint
+    from orbitdc.study.runner import Progress as RunProgress
+    from orbitdc.study.runner import RunOptions
+
+#: Objectives of :meth:`Study.optimize`.
+OBJECTIVES = ("ratio", "pareto", "min-cost")
+
+ProgressCallback = Callable[[int, int], None]
+
+__all__ = [
+    "OBJECTIVES",
+    "Optimization",
+    "RiskAssessment",
+    "SizedDesign",
+    "Study",
+    "assess_risk",
+    "build_report",
+    "load_study",
+    "risk_settings",
+    "satellite_technology",
+    "screen",
+    "size_satellite",
+]
+
+
+# ---- one satellite, no study file ----------------------------------------------------------
+def satellite_technology(
+    models_dir: str | os.PathLike[str] | None = None, **choices: str | None
+) -> Any:
+    """The technology set of a satellite from catalog names (study defaults where ``None``).
+
+    Keyword arguments are the ``[technology]`` names of a study file: ``solar_array``,
+    ``radiator``, ``battery``, ``accelerator``, ``bus``, ``environment``. The defaults are the
+    study schema's (:class:`orbitdc.spec.schema.Technology`), so the command line, a study file
+    and this function agree.
+    """
+    from orbitdc.sizing import SatelliteTechnology
+
+    names = ("solar_array", "radiator", "battery", "accelerator", "bus", "environment")
+    unknown = sorted(set(choices) - set(names))
+    if unknown:
+        raise InputError("technology", unknown[0], "must be one of " + ", ".join(names))
+    defaults = Technology()
+    chosen = {n: choices.get(n) or getattr(defaults, n) for n in names}
+    return SatelliteTechnology.from_catalogs(**chosen, directory=models_dir)
+
+
+def size_satellite(
+    power_kw: float,
+    altitude_km: float,
+    inclination: str | float | InclinationFamily = "dawn-dusk",
+    *,
+    radiator_temp_k: float | None = None,
+    design_life_years: float | None = None,
+    eclipse_load_fraction: float | None = None,
+    beta_deg: float | None = None,
+    models_dir: str | os.PathLike[str] | None = None,
+    **technology: str | None,
+) -> SatelliteDesign:
+    """Size one satellite: array, radiator, battery, masses, geometry and compute.
+
+    Parameters
+    ----------
+    power_kw : float [kW]
+        Compute power.
+    altitude_km : float [km]
+    inclination : str, float or InclinationFamily
+        Degrees, ``"sso"``, ``"dawn-dusk"`` or ``"sso-HH.H"``.
+    radiator_temp_k, design_life_years, eclipse_load_fraction : float, optional
+        Study-schema defaults where ``None``.
+    beta_deg : float, optional [deg]
+        Size for this fixed Sun beta angle instead of the year's range.
+    models_dir : path, optional
+        Catalog folder (default ``models/``).
+    **technology : str
+        Catalog names (:func:`satellite_technology`).
+    """
+    from orbitdc.sizing import size_satellite as _size
+
+    defaults = Technology()
+    family = (inclination if isinstance(inclination, InclinationFamily)
+              else InclinationFamily.parse(inclination, "inclination"))
+    return _size(
+        power_kw, altitude_km, family, satellite_technology(models_dir, **technology),
+        radiator_temp_k=defaults.radiator_temp_k if radiator_temp_k is None else radiator_temp_k,
+        design_life_years=(defaults.design_life_years if design_life_years is None
+                           else design_life_years),
+        eclipse_load_fraction=(defaults.eclipse_load_fraction if eclipse_load_fraction is None
+                               else eclipse_load_fraction),
+        beta_deg=beta_deg,
+    )
+
+
+def risk_settings(models_dir: str | os.PathLike[str] | None = None,
+                  **overrides: object) -> RiskSettings:
+    """Risk-model assumptions: ``models/operations.csv`` numbers, overridden (``None`` keeps)."""
+    from orbitdc.risk.model import RiskSettings
+
+    return RiskSettings.from_catalogs(models_dir, **overrides)
+
+
+@dataclass(frozen=True)
+class RiskAssessment:
+    """Risk of one satellite and of a shell of ``satellites`` copies of it."""
+
+    design: SatelliteDesign
+    settings: RiskSettings
+    satellite: SatelliteRisk
+    shell: ShellRisk
+    intra: IntraCoefficients
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dictionary with unit-named keys (the ``orbitdc risk --json`` layout)."""
+        d = self.design
+        return {
+            "satellite": {
+                "power_compute_kw": d.power_compute_kw,
+                "total_mass_kg": d.total_mass_kg,
+                "cross_section_m2": d.cross_section_m2,
+                "hard_body_radius_m": d.hard_body_radius_m,
+                "ballistic_coefficient_kg_m2": d.ballistic_coefficient_kg_m2,
+            },
+            "per_satellite": self.satellite.to_dict(),
+            "per_shell": self.shell.to_dict(),
+            "intra_k_per_sat2_year": {"collisions": self.intra.collisions,
+                                      "maneuvers": self.intra.maneuvers,
+                                      "debris_index": self.intra.debris_index},
+            "settings": {"activity": self.settings.activity,
+                         "pc_threshold": self.settings.pc_threshold,
+                         "coordinated": self.settings.coordinated},
+        }
+
+
+def assess_risk(
+    design: SatelliteDesign,
+    *,
+    satellites: int = 1,
+    settings: RiskSettings | None = None,
+    models_dir: str | os.PathLike[str] | None = None,
+    **overrides: object,
+) -> RiskAssessment:
+    """Debris risk of a sized satellite and of a shell of ``satellites`` of them.
+
+    ``settings`` defaults to :func:`risk_settings` with ``overrides`` (``activity``,
+    ``pc_threshold``, ``coordinated``, ``min_separation_km``, ``shell_thickness_km``, ...).
+    """
+    from orbitdc.environment.debris import DebrisEnvironment
+    from orbitdc.risk.model import assess_satellite, assess_shell, intra_coefficients
+
+    settings = settings or risk_settings(models_dir, **overrides)
+    env = DebrisEnvironment.load(directory=models_dir)
+    sat = assess_satellite(design, settings, env)
+    return RiskAssessment(
+        design=design,
+        settings=settings,
+        satellite=sat,
+        shell=assess_shell(design, satellites, settings, env, satellite=sat),
+        intra=intra_coefficients(design, sat, settings),
+    )
+
+
+def screen(*args: Any, **kwargs: Any) -> Any:
+    """Conjunction screening (:func:`orbitdc.screening.screen`, same arguments)."""
+    from orbitdc.screening import screen as _screen
+
+    return _screen(*args, **kwargs)
+
+
+def build_report(directories: Sequence[str | os.PathLike[str]], **kwargs: Any) -> ReportFiles:
+    """Write the report of a results folder (:func:`orbitdc.report.build.build_report`)."""
+    from orbitdc.report.build import build_report as _build
+
+    return _build([Path(d) for d in directories], **kwargs)
+
+
+# ---- a study file ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SizedDesign:
+    """One class sized on one candidate shell of a study."""
+
+    class_name: str
+    shell_key: str
+    design: SatelliteDesign
+
+    def row(self) -> dict[str, Any]:
+        """One ``sizing.csv`` row."""
+        return {"class": self.class_name, **self.design.to_dict()}
+
+
+@dataclass
+class Optimization:
+    """The outcome of :meth:`Study.optimize`.
+
+    Attributes
+    ----------
+    objective : str
+        ``ratio``, ``pareto`` or ``min-cost``.
+    plan : Plan
+        The headline plan: the best ratio, the least cost, or the front point with the most
+        compute per risk.
+    plans : dict
+        Every plan by name (``ratio``, ``min_cost``, ``pareto_0``...).
+    ratio : RatioResult or None
+    front : ParetoFront or None
+    coefficients : CoefficientTable
+        The numbers the MILP was given.
+    """
+
+    objective: str
+    plan: Plan
+    plans: dict[str, Plan]
+    coefficients: CoefficientTable
+    ratio: RatioResult | None = None
+    front: ParetoFront | None = None
+    study_file: str = ""
+    study_sha256: str = ""
+    points: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document ``orbitdc optimize`` writes and prints."""
+        base = {"objective": self.objective, "study_file": self.study_file,
+                "study_sha256": self.study_sha256}
+        if self.ratio is not None:
+            return {**base, "ratio": self.ratio.ratio,
+                    "ratio_upper_bound": self.ratio.ratio_upper_bound,
+                    "converged": self.ratio.converged, "plan": self.plan.to_dict()}
+        if self.front is not None:
+            return {**base, "points": self.points,
+                    "plans": {k: p.to_dict() for k, p in self.plans.items()}}
+        return {**base, "plan": self.plan.to_dict()}
+
+    def write(self, directory: str | os.PathLike[str]) -> list[Path]:
+        """Plans as CSV, the front as CSV and the whole result as JSON in ``directory``."""
+        import json
+
+        out = Path(directory)
+        written: list[Path] = []
+        for name, plan in self.plans.items():
+            written.extend(plan.to_csv(out, prefix=name))
+        if self.front is not None:
+            write_csv(out / "pareto_front.csv", self.points)
+            written.append(out / "pareto_front.csv")
+        path = out / f"{self.objective}.json"
+        atomic_write_text(path, json.dumps(self.to_dict(), indent=1, default=str))
+        written.append(path)
+        return written
+
+
+def load_study(path: str | os.PathLike[str]) -> Study:
+    """Read and validate a study file; errors name the file, the field and the allowed range."""
+    return Study(read_study(Path(path)))
+
+
+class Study:
+    """A validated study file and the stages that run on it.
+
+    Parameters
+    ----------
+    loaded : LoadedStudy
+        From :func:`orbitdc.spec.read_study` (or use :func:`load_study`).
+    """
+
+    def __init__(self, loaded: LoadedStudy):
+        self.loaded = loaded
+
+    def __repr__(self) -> str:
+        return f"Study({self.name!r}, {str(self.path)!r})"
+
+    # ---- identity ----------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        """``[study] name``: results go to ``results/<name>/``."""
+        return self.loaded.name
+
+    @property
+    def path(self) -> Path:
+        """The study file."""
+        return self.loaded.path
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the study file's bytes, stored with every result."""
+        return self.loaded.sha256
+
+    @property
+    def spec(self) -> Any:
+        """The validated :class:`~orbitdc.spec.schema.StudySpec`."""
+        return self.loaded.spec
+
+    @property
+    def models_dir(self) -> Path:
+        """Catalog folder in use."""
+        return self.loaded.models_dir
+
+    def results_dir(self, root: str | os.PathLike[str] = "results") -> Path:
+        """``<root>/<name>``, created if needed."""
+        return study_results_dir(self.name, root)
+
+    def write_manifest(self, directory: str | os.PathLike[str], **extra: Any) -> Path:
+        """Record the study file and its hash beside results."""
+        return write_manifest(Path(directory), study_path=self.path, sha256=self.sha256,
+                              **extra)
+
+    # ---- stages ------------------------------------------------------------------------------
+    def size(self) -> list[SizedDesign]:
+        """Every class sized on every candidate shell."""
+        from orbitdc.study.adapters import size_study
+
+        return [SizedDesign(name, key, design) for name, key, design in size_study(self.loaded)]
+
+    def coefficients(self, point: DesignPoint | None = None, *,
+                     progress: ProgressCallback | None = None) -> CoefficientTable:
+        """Size, assess and cost every (shell, class) pair: the deployment MILP's inputs."""
+        from orbitdc.study.coefficients import build_coefficients
+
+        return build_coefficients(self.loaded, point, progress=progress)
+
+    def solver_options(self) -> SolverOptions:
+        """HiGHS options of ``[solver]``."""
+        from orbitdc.deploy import SolverOptions
+
+        s = self.spec.solver
+        return SolverOptions(time_limit_s=s.time_limit_s, mip_rel_gap=s.mip_gap,
+                             threads=s.threads, seed=s.seed)
+
+    def check_objective(self, objective: str) -> None:
+        """Raise :class:`InputError` when the study lacks what ``objective`` needs."""
+        dep = self.spec.deployment
+        if objective not in OBJECTIVES:
+            raise InputError("objective", objective, "must be one of " + ", ".join(OBJECTIVES))
+        if objective == "min-cost":
+            for name, value in (("risk_cap", dep.risk_cap),
+                                ("compute_target_pflops", dep.compute_target_pflops)):
+                if value is None:
+                    raise InputError(f"deployment.{name}", None,
+                                     "must be set for the min-cost objective (least cost for "
+                                     "the compute target under the risk cap)",
+                                     source=str(self.path))
+        elif objective == "ratio" and dep.compute_target_pflops is None:
+            raise InputError("deployment.compute_target_pflops", None,
+                             "must be set for the ratio objective (without a target the best "
+                             "ratio is a single satellite)", source=str(self.path))
+
+    def optimize(
+        self,
+        objective: str | None = None,
+        *,
+        points: int | None = None,
+        with_cost: bool | None = None,
+        progress: Callable[[str, int | None, int | None], None] | None = None,
+    ) -> Optimization:
+        """Solve the deployment MILP at the study's design point.
+
+        Parameters
+        ----------
+        objective : {"ratio", "pareto", "min-cost"}, optional
+            Most compute per unit risk, the compute-risk front, or the least cost for the
+            compute target under the risk cap [default: ``[deployment] objective``].
+        points, with_cost
+            Pareto points and whether cost is a third objective [default: the study's].
+        progress : callable, optional
+            ``progress(stage, done, total)`` during sizing and solving.
+        """
+        from orbitdc.deploy import DeploymentModel
+
+        objective = objective or self.spec.deployment.objective
+        self.check_objective(objective)
+        dep = self.spec.deployment
+
+        def sizing_progress(done: int, total: int) -> None:
+            if progress:
+                progress("sizing and risk per shell and class", done, total)
+
+        table = self.coefficients(progress=sizing_progress)
+        if progress:
+            progress(f"solving ({objective})", None, None)
+        model = DeploymentModel(table.inputs, self.solver_options())
+        plans: dict[str, Plan]
+        if objective == "ratio":
+            result = model.maximize_ratio()
+            plans = {"ratio": result.plan}
+            return Optimization("ratio", result.plan, plans, table, ratio=result,
+                                study_file=str(self.path), study_sha256=self.sha256)
+        if objective == "min-cost":
+            plan = model.min_cost()
+            plans = {"min_cost": plan}
+            return Optimization("min-cost", plan, plans, table,
+                                study_file=str(self.path), study_sha256=self.sha256)
+        front = model.pareto(points or dep.pareto_points,
+                             with_cost=dep.pareto_with_cost if with_cost is None else with_cost)
+        efficient = front.efficient
+        plans = {f"pareto_{k}": p.plan for k, p in enumerate(efficient)}
+        best = max(plans.values(), key=lambda p: p.ratio)
+        return Optimization("pareto", best, plans, table, front=front,
+                            points=[p.row() for p in efficient],
+                            study_file=str(self.path), study_sha256=self.sha256)
+
+    def run_options(
+        self,
+        *,
+        storage: str | None = None,
+        workers: int | None = None,
+        trials: int | None = None,
+        results_dir: str | os.PathLike[str] = "results",
+        allow_changed: bool = False,
+    ) -> RunOptions:
+        """Resolve how :meth:`run` will run, check the storage, and write the manifest.
+
+        A bad ``storage`` URL or an unreachable server fails here, before any file is written.
+        """
+        from orbitdc.study.runner import RunOptions
+        from orbitdc.study.storage import default_storage_url, open_storage
+
+        if storage is not None:
+            open_storage(storage)
+        out = self.results_dir(results_dir)
+        options = RunOptions(
+            storage_url=storage or default_storage_url(out),
+            results_dir=out,
+            n_trials=trials or self.spec.search.n_trials,
+            workers=workers or self.spec.search.workers,
+            allow_changed=allow_changed,
+        )
+        self.write_manifest(out, storage=options.storage_url if storage is None else "external")
+        return options
+
+    def run(
+        self,
+        options: RunOptions | None = None,
+        *,
+        progress: Callable[[RunProgress], None] | None = None,
+        **how: Any,
+    ) -> optuna.Study:
+        """Run (or resume) the design-space study until its trials are complete.
+
+        ``options`` from :meth:`run_options`, or its keyword arguments here (``storage``,
+        ``workers``, ``trials``, ``results_dir``, ``allow_changed``). ``KeyboardInterrupt``
+        propagates once the workers stopped; re-running resumes.
+        """
+        from orbitdc.study.runner import run_study
+
+        return run_study(self.loaded, options or self.run_options(**how), progress)
+
+    def worker(
+        self,
+        storage: str,
+        *,
+        index: int,
+        max_trials: int | None = None,
+        trials: int | None = None,
+        results_dir: str | os.PathLike[str] = "results",
+        allow_changed: bool = False,
+    ) -> None:
+        """One worker of a study shared by many machines (one storage, e.g. PostgreSQL)."""
+        from orbitdc.study.runner import run_worker
+        from orbitdc.study.storage import open_storage
+
+        open_storage(storage)
+        target = trials or self.spec.search.n_trials
+        run_worker(str(self.path), storage, index, max_trials or target, target,
+                   str(self.results_dir(results_dir)), allow_changed)
+
+    def report(
+        self,
+        *,
+        results_dir: str | os.PathLike[str] = "results",
+        design: int | None = None,
+        storage: str | None = None,
+        pdf: bool = True,
+    ) -> ReportFiles:
+        """Write the HTML report, figures, Pareto set and design review of the stored study."""
+        return build_report([Path(results_dir) / self.name], design=design,
+                            storage_url=storage, pdf=pdf)
+
