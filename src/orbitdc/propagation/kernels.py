@@ -323,6 +323,7 @@ def safeguarded_newton(
 
 __all__ = [
     "NewtonResult",
+    "RootFunction",
     "hermite_combine",
     "hermite_weights",
     "periodic_cell",

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from orbitdc.orbits.shells import WalkerShell
 from orbitdc.propagation import GpeSet, Propagator
+from orbitdc.propagation.kernels import safeguarded_newton
 from orbitdc.propagation.walker import ShellTrack, offset_minima
 from orbitdc.screening.bands import (
     latitude_radius_window,
@@ -277,14 +278,14 @@ def _shell_intra(
     dup[1:] = (lo_i[1:] == lo_i[:-1]) & (hi_i[1:] == hi_i[:-1]) & (np.abs(t[1:] - t[:-1]) < 1.0)
     lo_i, hi_i, t = lo_i[~dup], hi_i[~dup], t[~dup]
     # refine on the exact symmetric states (SGP4 to ~1e-8 km): Newton on d . w = 0
-    for _ in range(8):
-        pa, va = track.states_at(t + ps.offset_s, lo_i)
-        pb, vb = track.states_at(t + ps.offset_s, hi_i)
+
+    def f_and_slope(t_s: FloatArray, items: IntArray) -> tuple[FloatArray, FloatArray]:
+        pa, va = track.states_at(t_s + ps.offset_s, lo_i[items])
+        pb, vb = track.states_at(t_s + ps.offset_s, hi_i[items])
         d, w = pb - pa, vb - va
-        step = -np.einsum("ic,ic->i", d, w) / np.einsum("ic,ic->i", w, w)
-        t = t + np.clip(step, -h, h)
-        if np.all(np.abs(step) < 1e-7):
-            break
+        return np.einsum("ic,ic->i", d, w), np.einsum("ic,ic->i", w, w)
+
+    t = safeguarded_newton(f_and_slope, t, tol=1e-7, max_iter=40, max_step=h, secant=True).x
     pa, va = track.states_at(t + ps.offset_s, lo_i)
     pb, vb = track.states_at(t + ps.offset_s, hi_i)
     miss = np.linalg.norm(pb - pa, axis=1)
