@@ -31,6 +31,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -52,16 +53,16 @@ from orbitdc.screening.bands import (
     shell_radius_band,
 )
 from orbitdc.screening.broadphase import radius_sagitta_km, sagitta_km
+from orbitdc.screening.conjunctions import Conjunctions
 from orbitdc.screening.narrowphase import interpolation_error_km
 from orbitdc.screening.population import Population, ShellGroup
 from orbitdc.screening.result import (
-    CONJUNCTION_DTYPE,
     KIND_BACKGROUND,
     KIND_INTRA,
     ScreeningResult,
+    conjunction_table,
 )
 from orbitdc.screening.window import (
-    DUPLICATE_TCA_S,
     PlanShell,
     ScreeningPlan,
     WindowResult,
@@ -262,24 +263,19 @@ def plan_screening(
 # -- assembling ----------------------------------------------------------------------------
 
 
-def merge_windows(parts: Sequence[WindowResult]) -> tuple[
-        IntArray, IntArray, FloatArray, FloatArray, FloatArray]:
-    """Concatenate window results, merge duplicates and sort by (TCA, pair)."""
-    if not parts:
-        z = np.zeros(0)
-        return z.astype(np.int64), z.astype(np.int64), z, z, z
-    i = np.concatenate([p.i for p in parts])
-    j = np.concatenate([p.j for p in parts])
-    tca = np.concatenate([p.tca_s for p in parts])
-    miss = np.concatenate([p.miss_km for p in parts])
-    speed = np.concatenate([p.speed_km_s for p in parts])
-    order = np.lexsort((tca, j, i))
-    i, j, tca, miss, speed = i[order], j[order], tca[order], miss[order], speed[order]
-    dup = np.zeros(i.size, bool)
-    dup[1:] = (i[1:] == i[:-1]) & (j[1:] == j[:-1]) & (np.abs(tca[1:] - tca[:-1]) < DUPLICATE_TCA_S)
-    i, j, tca, miss, speed = i[~dup], j[~dup], tca[~dup], miss[~dup], speed[~dup]
-    order = np.lexsort((j, i, tca))
-    return i[order], j[order], tca[order], miss[order], speed[order]
+def merge_windows(parts: Sequence[WindowResult]) -> Conjunctions:
+    """Concatenate window results, merge copies of one conjunction, sort by (TCA, pair)."""
+    return Conjunctions.concat(p.conjunctions for p in parts).dedupe().sorted_by_time()
+
+
+def _population_table(plan: ScreeningPlan, found: Conjunctions, pc: FloatArray) -> NDArray[
+        np.void]:
+    """The result table: population indices, kinds, smaller index first between primaries."""
+    sec_j = plan.secondary[found.j]
+    i, j = plan.source[found.i], plan.source[found.j]
+    swap = ~sec_j & (i > j)
+    ordered = replace(found, i=np.where(swap, j, i), j=np.where(swap, i, j))
+    return conjunction_table(ordered, np.where(sec_j, KIND_BACKGROUND, KIND_INTRA), pc)
 
 
 def screen(
@@ -384,24 +380,10 @@ def screen(
                                       range(len(plan.windows))))
         else:
             parts = [screen_window(plan, w, tick) for w in range(len(plan.windows))]
-    i, j, tca, miss, speed = merge_windows(parts)
+    found = merge_windows(parts)
     hbr_km = hbr_m / 1000.0
-    if pc_method == "foster":
-        pc = pc_isotropic(miss, sigma_km, hbr_km)
-    else:
-        pc = pc_small_hbr(miss, sigma_km, hbr_km)
-    out = np.zeros(i.size, dtype=CONJUNCTION_DTYPE)
-    sec_j = plan.secondary[j]
-    out["i"] = plan.source[i]
-    out["j"] = plan.source[j]
-    out["kind"] = np.where(sec_j, KIND_BACKGROUND, KIND_INTRA)
-    out["tca_s"] = tca
-    out["miss_km"] = miss
-    out["speed_km_s"] = speed
-    out["pc"] = pc
-    # primary-primary pairs: smaller population index first
-    swap = ~sec_j & (out["i"] > out["j"])
-    out["i"], out["j"] = np.where(swap, out["j"], out["i"]), np.where(swap, out["i"], out["j"])
+    pc_of = pc_isotropic if pc_method == "foster" else pc_small_hbr
+    out = _population_table(plan, found, pc_of(found.miss_km, sigma_km, hbr_km))
     stats: dict[str, Any] = dict(counters)
     for p in parts:
         for key, val in p.stats.items():

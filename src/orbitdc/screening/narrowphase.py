@@ -37,6 +37,7 @@ from numpy.typing import NDArray
 from orbitdc.constants import MU_EARTH_KM3_S2
 from orbitdc.propagation import GpeSet, heyoka_available
 from orbitdc.propagation.kernels import RootFunction, safeguarded_newton
+from orbitdc.screening.conjunctions import Conjunctions
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -172,21 +173,13 @@ class Refined:
 
     Attributes
     ----------
-    i, j : numpy.ndarray of int
-    tca_s : numpy.ndarray [s]
-        Time of closest approach after the reference instant.
-    miss_km : numpy.ndarray [km]
-    speed_km_s : numpy.ndarray [km/s]
-        Relative speed at TCA.
+    conjunctions : Conjunctions
+        Pairs, TCAs after the reference instant, miss distances and relative speeds.
     rel_pos_km, rel_vel_km_s : numpy.ndarray, shape (m, 3)
         Relative position and velocity (j minus i) at TCA, TEME.
     """
 
-    i: IntArray
-    j: IntArray
-    tca_s: FloatArray
-    miss_km: FloatArray
-    speed_km_s: FloatArray
+    conjunctions: Conjunctions
     rel_pos_km: FloatArray
     rel_vel_km_s: FloatArray
 
@@ -297,7 +290,7 @@ def refine_sgp4(
     t = np.array(t_guess_s, dtype=float)
     if m == 0:
         z = np.zeros((0, 3))
-        return Refined(i, j, t, t.copy(), t.copy(), z, z.copy())
+        return Refined(Conjunctions.empty(), z, z.copy())
     if fast and heyoka_available():
         deep = gpes.is_deep_space()
         near = np.flatnonzero(~deep[i] & ~deep[j])
@@ -313,4 +306,4 @@ def refine_sgp4(
     ok = polished.converged & ~err
     miss = np.linalg.norm(d, axis=1)
     speed = np.linalg.norm(w, axis=1)
-    return Refined(i[ok], j[ok], t[ok], miss[ok], speed[ok], d[ok], w[ok])
+    return Refined(Conjunctions(i[ok], j[ok], t[ok], miss[ok], speed[ok]), d[ok], w[ok])
