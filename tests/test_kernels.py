@@ -13,6 +13,7 @@ from scipy.spatial.transform import Rotation
 
 from orbitdc.constants import TWO_PI
 from orbitdc.propagation.kernels import (
+    closest_approach_terms,
     hermite_weights,
     periodic_cell,
     periodic_hermite,
@@ -195,6 +196,21 @@ def test_newton_finds_the_closest_approaches_of_random_pairs(pairs, secant):
             assert abs(res.x[m] - root) < 1e-6, (m, res.x[m], root)
         else:  # a flat minimum (near-identical orbits): inside its bracket
             assert lo[m] <= res.x[m] <= hi[m]
+
+
+def test_closest_approach_terms_are_half_the_rate_of_the_squared_distance():
+    t = np.array([100.0, 1234.5])
+    eps = 1e-3
+
+    def rel(tt):
+        r1, v1, _ = _circular(6900.0, 0.9, 0.2, 0.0, tt)
+        r2, v2, _ = _circular(7000.0, 1.7, 1.1, 0.5, tt)
+        return r2 - r1, v2 - v1
+
+    f, g = closest_approach_terms(*rel(t))
+    d2 = [np.sum(rel(t + h)[0] ** 2, axis=1) for h in (eps, -eps)]
+    assert np.allclose(f, (d2[0] - d2[1]) / (4 * eps), rtol=1e-7)
+    assert np.allclose(g, np.sum(rel(t)[1] ** 2, axis=1))
 
 
 def _plain_newton(f, fp, x, n):

@@ -4,7 +4,8 @@
 * :func:`periodic_cell`, :func:`hermite_weights`, :func:`hermite_combine` and
   :func:`periodic_hermite` - cubic Hermite interpolation of tables periodic in a phase;
 * :func:`safeguarded_newton` - roots of increasing functions (``f = d . d'`` at a closest
-  approach), vectorised over candidates, kept inside a bracket by bisection.
+  approach, :func:`closest_approach_terms`), vectorised over candidates, kept inside a bracket
+  by bisection.
 
 They live in :mod:`orbitdc.propagation` because the Walker symmetry (here) and the screening
 (above) both use them. All are pure functions of numpy arrays.
@@ -203,6 +204,28 @@ def periodic_hermite(
 RootFunction = Callable[[FloatArray, IntArray], tuple[FloatArray, FloatArray]]
 
 
+def closest_approach_terms(d: FloatArray, w: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``f = d . w`` and its slope estimate ``w . w`` from relative states.
+
+    ``f = (|d|^2)' / 2`` goes from ``-`` to ``+`` at a closest approach; its derivative is
+    ``w . w + d . a`` with ``a`` the relative acceleration, which is small against ``w . w``
+    when two objects pass close at speed (``|a| <= 2 n^2 |d|`` from the gravity gradient), so
+    ``w . w`` serves as the Newton slope (with the secant option for slow encounters).
+
+    Parameters
+    ----------
+    d : numpy.ndarray, shape (m, 3) [km]
+        Relative positions.
+    w : numpy.ndarray, shape (m, 3) [km/s]
+        Relative velocities.
+
+    Returns
+    -------
+    (f, g) : numpy.ndarray, shape (m,) [km^2/s, km^2/s^2]
+    """
+    return np.einsum("ic,ic->i", d, w), np.einsum("ic,ic->i", w, w)
+
+
 @dataclass(frozen=True)
 class NewtonResult:
     """Outcome of :func:`safeguarded_newton`, one entry per item.
@@ -324,6 +347,7 @@ def safeguarded_newton(
 __all__ = [
     "NewtonResult",
     "RootFunction",
+    "closest_approach_terms",
     "hermite_combine",
     "hermite_weights",
     "periodic_cell",

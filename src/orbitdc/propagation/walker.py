@@ -56,6 +56,7 @@ from orbitdc.orbits.shells import (
 )
 from orbitdc.propagation.gpe import GPE_DTYPE, GpeSet
 from orbitdc.propagation.kernels import (
+    closest_approach_terms,
     hermite_combine,
     hermite_weights,
     periodic_cell,
@@ -616,8 +617,7 @@ def _refine_pair_sgp4(
     def f_and_slope(t: FloatArray, items: IntArray) -> tuple[FloatArray, FloatArray]:
         ra, va = _sgp4_states(a, t)
         rb, vb = _sgp4_states(b, t)
-        d, w = rb - ra, vb - va
-        return np.einsum("ic,ic->i", d, w), np.einsum("ic,ic->i", w, w)
+        return closest_approach_terms(rb - ra, vb - va)
 
     t = float(safeguarded_newton(f_and_slope, [t_s], tol=1e-7, max_iter=50, max_step=30.0,
                                  secant=True).x[0])

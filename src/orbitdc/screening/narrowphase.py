@@ -36,7 +36,11 @@ from numpy.typing import NDArray
 
 from orbitdc.constants import MU_EARTH_KM3_S2
 from orbitdc.propagation import GpeSet, heyoka_available
-from orbitdc.propagation.kernels import RootFunction, safeguarded_newton
+from orbitdc.propagation.kernels import (
+    RootFunction,
+    closest_approach_terms,
+    safeguarded_newton,
+)
 from orbitdc.screening.conjunctions import Conjunctions
 
 FloatArray = NDArray[np.float64]
@@ -250,9 +254,9 @@ def _closest_approach(evaluate: _PairEvaluator) -> RootFunction:
 
     def f_and_slope(t_s: FloatArray, which: IntArray) -> tuple[FloatArray, FloatArray]:
         d, w, bad = evaluate(t_s, which)
-        f = np.einsum("ic,ic->i", d, w)
+        f, g = closest_approach_terms(d, w)
         f[bad] = np.nan
-        return f, np.einsum("ic,ic->i", w, w)
+        return f, g
 
     return f_and_slope
 

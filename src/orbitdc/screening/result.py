@@ -33,7 +33,6 @@ KIND_INTRA = 0
 KIND_BACKGROUND = 1
 
 
-
 def conjunction_table(found: Conjunctions, kind: ArrayLike, pc: ArrayLike) -> NDArray[np.void]:
     """The conjunction table of a result (:data:`CONJUNCTION_DTYPE`), one row per conjunction.
 

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from orbitdc.orbits.shells import WalkerShell
 from orbitdc.propagation import GpeSet, Propagator
-from orbitdc.propagation.kernels import safeguarded_newton
+from orbitdc.propagation.kernels import closest_approach_terms, safeguarded_newton
 from orbitdc.propagation.walker import ShellTrack, offset_minima
 from orbitdc.screening.bands import (
     latitude_radius_window,
@@ -40,7 +40,6 @@ from orbitdc.screening.states import BlockStates, ShellSamples
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-
 
 
 @dataclass(frozen=True)
@@ -261,14 +260,13 @@ def _shell_intra(
     # the pair (a, b) also appears from b with offset -k at the same time: keep one
     one = distinct(lo_i, hi_i, t)
     lo_i, hi_i, t = lo_i[one], hi_i[one], t[one]
-    # refine on the exact symmetric states (SGP4 to ~1e-8 km): Newton on d . w = 0
 
     def f_and_slope(t_s: FloatArray, items: IntArray) -> tuple[FloatArray, FloatArray]:
         pa, va = track.states_at(t_s + ps.offset_s, lo_i[items])
         pb, vb = track.states_at(t_s + ps.offset_s, hi_i[items])
-        d, w = pb - pa, vb - va
-        return np.einsum("ic,ic->i", d, w), np.einsum("ic,ic->i", w, w)
+        return closest_approach_terms(pb - pa, vb - va)
 
+    # refine on the exact symmetric states (SGP4 to ~1e-8 km): Newton on d . w = 0
     t = safeguarded_newton(f_and_slope, t, tol=1e-7, max_iter=40, max_step=h, secant=True).x
     pa, va = track.states_at(t + ps.offset_s, lo_i)
     pb, vb = track.states_at(t + ps.offset_s, hi_i)
