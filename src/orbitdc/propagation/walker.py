@@ -55,6 +55,15 @@ from orbitdc.orbits.shells import (
     kozai_mean_motion_rad_min,
 )
 from orbitdc.propagation.gpe import GPE_DTYPE, GpeSet
+from orbitdc.propagation.kernels import (
+    closest_approach_terms,
+    hermite_combine,
+    hermite_weights,
+    periodic_cell,
+    periodic_hermite,
+    rotate_z,
+    safeguarded_newton,
+)
 from orbitdc.time import as_utc, julian_date
 
 FloatArray = NDArray[np.float64]
@@ -90,10 +99,6 @@ def shell_gpes(shell: WalkerShell, epoch: datetime, first_satnum: int = 0) -> Gp
     return GpeSet(rec)
 
 
-def _rotz(v: FloatArray, c: FloatArray, s: FloatArray) -> FloatArray:
-    return np.stack([c * v[:, 0] - s * v[:, 1], s * v[:, 0] + c * v[:, 1], v[:, 2]], axis=1)
-
-
 def _sgp4_states(sat: Satrec, t_s: FloatArray) -> tuple[FloatArray, FloatArray]:
     """SGP4 positions and velocities of one satellite at ``t_s`` [s after its epoch]."""
     jd = np.full(t_s.size, sat.jdsatepoch)
@@ -112,31 +117,6 @@ def _spectral_derivative(table: FloatArray) -> FloatArray:
     if n % 2 == 0:
         spec[:, -1, :] = 0.0  # the Nyquist term has no odd part
     return np.fft.irfft(spec, n=n, axis=1)
-
-
-def _hermite(
-    tab: FloatArray, dtab: FloatArray, phi: FloatArray, derivatives: int
-) -> tuple[FloatArray, ...]:
-    """Cubic Hermite interpolation of a periodic table on ``[0, 2 pi)`` and its derivatives."""
-    n = tab.shape[0]
-    h = TWO_PI / n
-    u = np.mod(phi, TWO_PI) / h
-    i0 = np.floor(u)
-    s = (u - i0)[..., None]
-    i = i0.astype(np.int64) % n
-    j = (i + 1) % n
-    p0, p1 = tab[i], tab[j]
-    d0, d1 = dtab[i] * h, dtab[j] * h
-    s2 = s * s
-    out = [(1 + 2 * s) * (1 - s) ** 2 * p0 + s * (1 - s) ** 2 * d0
-           + s2 * (3 - 2 * s) * p1 + s2 * (s - 1) * d1]
-    if derivatives >= 1:
-        out.append(((6 * s2 - 6 * s) * p0 + (3 * s2 - 4 * s + 1) * d0
-                    + (6 * s - 6 * s2) * p1 + (3 * s2 - 2 * s) * d1) / h)
-    if derivatives >= 2:
-        out.append(((12 * s - 6) * p0 + (6 * s - 4) * d0 + (6 - 12 * s) * p1
-                    + (6 * s - 2) * d1) / h**2)
-    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -228,8 +208,8 @@ class ShellTrack:
         pos, vel = [], []
         for sat in sats:
             r, v = _sgp4_states(sat, t)
-            pos.append(_rotz(r, c, s))
-            vel.append(_rotz(v, c, s))
+            pos.append(rotate_z(r, c, s))
+            vel.append(rotate_z(v, c, s))
         omega = omega_v[:, None] + w_rate * t[None, :]  # (virtual, N)
         # G = C0 + C1 cos(omega) + C2 sin(omega): one 3 x 3 solve per table phase. The
         # node-free SGP4 velocity V obeys the same symmetry and is tabulated the same way.
@@ -285,7 +265,7 @@ class ShellTrack:
         Returns a tuple of arrays shaped ``phi.shape + (3,)``.
         """
         tab, dtab = self.tables_at(omega)
-        return _hermite(tab, dtab, np.asarray(phi, dtype=float), derivatives)
+        return periodic_hermite(tab, dtab, phi, derivatives)
 
     # -- positions of the whole shell ----------------------------------------------------------
 
@@ -303,30 +283,24 @@ class ShellTrack:
         h = TWO_PI / n
         omega = self.perigee_rate_rad_s * t
         phase = self.phase_rate_rad_s * t[:, None] + self.phase_offset_rad[idx][None, :]
-        u = np.mod(phase, TWO_PI) / h
-        i0 = np.floor(u)
-        s = u - i0
-        i_loc = i0.astype(np.int64) % n
+        i_loc, j_loc, s = periodic_cell(phase, n)
+        # one table per time (its omega), flattened: rows of time q start at q N
         base = (np.arange(t.size, dtype=np.int64) * n)[:, None]
         ii = i_loc + base
-        jj = (i_loc + 1) % n + base
-        s2 = s * s
-        w = ((1 + 2 * s) * (1 - s) ** 2, s * (1 - s) ** 2 * h, s2 * (3 - 2 * s), s2 * (s - 1) * h)
+        jj = j_loc + base
+        w0, w1, w2, w3 = hermite_weights(s)[0]
+        w = (w0, w1 * h, w2, w3 * h)  # the tables hold d/dphi: scale by h once per point
         angle = self.node_offset_rad[idx][None, :] + self.node_rate_rad_s * t[:, None]
         c, sn = np.cos(angle), np.sin(angle)
         out = []
         for velocity in (False, True):
             tab, dtab = self.tables_at(omega, velocity)  # (n_t, N, 3)
             tab2, dtab2 = tab.reshape(-1, 3), dtab.reshape(-1, 3)
-            gp = np.empty((3,) + ii.shape)
+            g = np.empty((t.size, 3, idx.size))
             for a in range(3):
                 tp, td = tab2[:, a], dtab2[:, a]
-                gp[a] = w[0] * tp[ii] + w[1] * td[ii] + w[2] * tp[jj] + w[3] * td[jj]
-            res = np.empty((t.size, 3, idx.size))
-            res[:, 0] = c * gp[0] - sn * gp[1]
-            res[:, 1] = sn * gp[0] + c * gp[1]
-            res[:, 2] = gp[2]
-            out.append(res)
+                g[:, a] = hermite_combine(w, tp[ii], td[ii], tp[jj], td[jj])
+            out.append(rotate_z(g, c, sn, axis=1))
         return out[0], out[1]
 
     def states_at(self, t_s: ArrayLike, indices: ArrayLike) -> tuple[FloatArray, FloatArray]:
@@ -340,15 +314,14 @@ class ShellTrack:
         weights = (np.ones_like(omega), np.cos(omega), np.sin(omega))
         phase = self.phase_rate_rad_s * t + self.phase_offset_rad[idx]
         angle = self.node_offset_rad[idx] + self.node_rate_rad_s * t
-        c, s = np.cos(angle)[:, None], np.sin(angle)[:, None]
+        c, s = np.cos(angle), np.sin(angle)
         out = []
         for tab, dtab in ((self.table_km, self.table_deriv_km),
                           (self.vtable_km_s, self.vtable_deriv_km_s)):
             g = np.zeros((t.size, 3))
             for q, wt in enumerate(weights):
-                g += wt[:, None] * _hermite(tab[q], dtab[q], phase, 0)[0]
-            out.append(np.stack([c[:, 0] * g[:, 0] - s[:, 0] * g[:, 1],
-                                 s[:, 0] * g[:, 0] + c[:, 0] * g[:, 1], g[:, 2]], axis=1))
+                g += wt[:, None] * periodic_hermite(tab[q], dtab[q], phase)[0]
+            out.append(rotate_z(g, c, s))
         return out[0], out[1]
 
     # -- group structure ------------------------------------------------------------------------
@@ -378,15 +351,10 @@ class ShellTrack:
         k = np.asarray(k, dtype=np.int64)
         phi = np.asarray(phi, dtype=float)
         tab, dtab = self.tables_at(omega)
-        a = _hermite(tab, dtab, phi + self.phase_offset_rad[k], derivatives)
-        b = _hermite(tab, dtab, phi, derivatives)
+        a = periodic_hermite(tab, dtab, phi + self.phase_offset_rad[k], derivatives)
+        b = periodic_hermite(tab, dtab, phi, derivatives)
         c, s = np.cos(self.node_offset_rad[k]), np.sin(self.node_offset_rad[k])
-        out = []
-        for ga, gb in zip(a, b, strict=True):
-            rot = np.stack([c * ga[..., 0] - s * ga[..., 1], s * ga[..., 0] + c * ga[..., 1],
-                            ga[..., 2]], axis=-1)
-            out.append(rot - gb)
-        return tuple(out)
+        return tuple(rotate_z(ga, c, s) - gb for ga, gb in zip(a, b, strict=True))
 
     def ideal_circle(self, omega: float | None = None) -> IdealCircle:
         """Best-fit circular model of the track and its largest deviation.
@@ -433,11 +401,7 @@ class ShellTrack:
         fit = self.ideal_circle(omega)
         rho, normal, e1, e2, delta = fit.radius_km, fit.normal, fit.e1, fit.e2, fit.delta_km
         c, s = np.cos(self.node_offset_rad), np.sin(self.node_offset_rad)
-
-        def rot(v: FloatArray) -> FloatArray:
-            return np.stack([c * v[0] - s * v[1], s * v[0] + c * v[1], np.full_like(c, v[2])], -1)
-
-        f1, f2, nk = rot(e1), rot(e2), rot(normal)
+        f1, f2, nk = (rotate_z(v, c, s) for v in (e1, e2, normal))
         cross = np.cross(normal[None, :], nk)
         norm = np.linalg.norm(cross, axis=1)
         line = np.where(norm[:, None] > 1e-12, cross / np.where(norm > 0, norm, 1)[:, None], e1)
@@ -537,22 +501,14 @@ def offset_minima(
     k_all = np.concatenate(found_k)
     if k_all.size == 0:
         return empty
-    x = np.concatenate(found_phi)
-    lo, hi = x - step, x + step
-    for _ in range(60):
-        d, d1, d2v = track.offset_distance(k_all, x, omega, derivatives=2)
-        f = np.einsum("ic,ic->i", d, d1)
-        fp = np.einsum("ic,ic->i", d1, d1) + np.einsum("ic,ic->i", d, d2v)
-        lo = np.where(f < 0, x, lo)
-        hi = np.where(f >= 0, x, hi)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            newton = x - f / fp
-        ok = (fp > 0) & (newton > lo) & (newton < hi)
-        x_new = np.where(ok, newton, 0.5 * (lo + hi))
-        done = np.all(np.abs(x_new - x) < 1e-14)
-        x = x_new
-        if done:
-            break
+    x0 = np.concatenate(found_phi)
+
+    def f_and_slope(x: FloatArray, items: IntArray) -> tuple[FloatArray, FloatArray]:
+        d, d1, d2 = track.offset_distance(k_all[items], x, omega, derivatives=2)
+        return (np.einsum("ic,ic->i", d, d1),
+                np.einsum("ic,ic->i", d1, d1) + np.einsum("ic,ic->i", d, d2))
+
+    x = safeguarded_newton(f_and_slope, x0, x0 - step, x0 + step, tol=1e-14, max_iter=60).x
     d, d1 = track.offset_distance(k_all, x, omega, derivatives=1)
     dist = np.linalg.norm(d, axis=1)
     speed = np.linalg.norm(d1, axis=1) * track.phase_rate_rad_s
@@ -652,22 +608,19 @@ def _refine_pair_sgp4(
 ) -> tuple[float, float, float]:
     """SGP4 closest approach of satellites 0 and ``other`` near ``t_s`` [km, s, km/s].
 
-    Newton on ``f(t) = d . w`` with ``f' ~ w . w`` (``d``, ``w`` relative position and
-    velocity); the neglected ``d . a`` term is tiny at a close approach.
+    Safeguarded Newton on ``f(t) = d . w`` (``d``, ``w`` relative position and velocity) with
+    ``f' ~ w . w`` (the neglected ``d . a`` term is tiny at a close approach) or the secant
+    slope, steps of at most 30 s.
     """
     a, b = shell_gpes(shell, epoch).subset(np.array([0, other])).satrecs()
-    t = t_s
-    for _ in range(50):
-        ra, va = _sgp4_states(a, np.array([t]))
-        rb, vb = _sgp4_states(b, np.array([t]))
-        d, w = (rb - ra)[0], (vb - va)[0]
-        ww = float(w @ w)
-        if ww == 0.0:
-            break
-        dt = max(-30.0, min(30.0, -float(d @ w) / ww))
-        t += dt
-        if abs(dt) < 1e-7:
-            break
+
+    def f_and_slope(t: FloatArray, items: IntArray) -> tuple[FloatArray, FloatArray]:
+        ra, va = _sgp4_states(a, t)
+        rb, vb = _sgp4_states(b, t)
+        return closest_approach_terms(rb - ra, vb - va)
+
+    t = float(safeguarded_newton(f_and_slope, [t_s], tol=1e-7, max_iter=50, max_step=30.0,
+                                 secant=True).x[0])
     ra, va = _sgp4_states(a, np.array([t]))
     rb, vb = _sgp4_states(b, np.array([t]))
     return float(np.linalg.norm(rb - ra)), t, float(np.linalg.norm(vb - va))

@@ -46,7 +46,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from orbitdc.constants import TWO_PI, WGS72_MU_KM3_S2
+from orbitdc.constants import WGS72_MU_KM3_S2
+from orbitdc.propagation.kernels import periodic_cell, rotate_z
 from orbitdc.propagation.walker import IdealCircle, ShellTrack
 from orbitdc.screening.shellquery import shell_candidates
 from orbitdc.screening.states import BlockStates
@@ -407,10 +408,9 @@ def _query_pairs(
     for ask in qs.askers:
         smp = samples[ask.first]
         tr = smp.track
-        n_tab = smp.n
         k_steps = np.arange(len(states.times_s) - 1)
-        cell = (np.mod(smp.phase[k_steps][:, None] + tr.phase_offset_rad[None, :], TWO_PI)
-                / smp.step).astype(np.int64) % n_tab
+        cell, _, _ = periodic_cell(smp.phase[k_steps][:, None] + tr.phase_offset_rad[None, :],
+                                   smp.n)
         ka, ma = np.nonzero(ask.flags[cell])
         if ka.size == 0:
             continue
@@ -497,14 +497,10 @@ def _chords_near(d0: FloatArray, d1: FloatArray, reach_km: FloatArray) -> BoolAr
 def _table_radius(qs: QueryShell, shell_time_s: FloatArray, sat: IntArray) -> FloatArray:
     """Radius [km] of shell satellites by linear interpolation in ``qs.radius_table_km``."""
     tr = qs.track
-    n = qs.radius_table_km.size
-    u = np.mod(tr.phase_rate_rad_s * shell_time_s + tr.phase_offset_rad[sat], TWO_PI) * (
-        n / TWO_PI)
-    i0 = np.floor(u)
-    f = u - i0
-    i = i0.astype(np.int64) % n
     tab = qs.radius_table_km
-    return tab[i] * (1.0 - f) + tab[(i + 1) % n] * f
+    i, j, f = periodic_cell(tr.phase_rate_rad_s * shell_time_s + tr.phase_offset_rad[sat],
+                            tab.size)
+    return tab[i] * (1.0 - f) + tab[j] * f
 
 
 def _ideal_positions(
@@ -514,19 +510,15 @@ def _ideal_positions(
     tr, circ = qs.track, qs.circle
     u = tr.phase_rate_rad_s * shell_time_s + tr.phase_offset_rad[sat] + circ.u0
     th = tr.node_offset_rad[sat] + tr.node_rate_rad_s * shell_time_s
-    cu, su = np.cos(u), np.sin(u)
-    ct, st = np.cos(th), np.sin(th)
-    # the step end by angle addition (constant increments)
+    cs_u = np.stack([np.cos(u), np.sin(u)])
+    cs_t = np.stack([np.cos(th), np.sin(th)])
+    # the step end by angle addition (constant increments): (cos, sin) turned by du and dth
     du, dth = tr.phase_rate_rad_s * step_s, tr.node_rate_rad_s * step_s
     out = []
-    for c_u, s_u, c_t, s_t in ((cu, su, ct, st),
-                               (cu * math.cos(du) - su * math.sin(du),
-                                su * math.cos(du) + cu * math.sin(du),
-                                ct * math.cos(dth) - st * math.sin(dth),
-                                st * math.cos(dth) + ct * math.sin(dth))):
+    for (c_u, s_u), (c_t, s_t) in ((cs_u, cs_t),
+                                   (rotate_z(cs_u, math.cos(du), math.sin(du), axis=0),
+                                    rotate_z(cs_t, math.cos(dth), math.sin(dth), axis=0))):
+        # on satellite 0's circle, then turned to the satellite's node
         a, b = c_u * circ.radius_km, s_u * circ.radius_km
-        x = a * circ.e1[0] + b * circ.e2[0]
-        y = a * circ.e1[1] + b * circ.e2[1]
-        z = a * circ.e1[2] + b * circ.e2[2]
-        out.append(np.stack([c_t * x - s_t * y, s_t * x + c_t * y, z]))
+        out.append(rotate_z(a * circ.e1[:, None] + b * circ.e2[:, None], c_t, s_t, axis=0))
     return out[0], out[1]

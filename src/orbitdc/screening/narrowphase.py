@@ -7,13 +7,16 @@ Bernstein (Bezier) form with control points ``D0 = d_k``, ``D1 = d_k + h w_k / 3
 is a degree-6 Bernstein polynomial whose coefficients bound it from below (convex-hull
 property; Farouki 2012 [1]_), which rejects most candidates without root finding. For the rest,
 local minima of ``|D(s)|`` are the sign changes ``-`` to ``+`` of ``f(s) = D . D'`` (sampled at
-eight sub-steps, then Newton with bisection safeguard).
+eight sub-steps, then Newton with bisection safeguard,
+:func:`~orbitdc.propagation.kernels.safeguarded_newton`).
 
 The interpolant differs from the SGP4 trajectory by at most ``eps_i + eps_j`` (see
 :func:`interpolation_error_km`); every minimum below ``threshold + eps_i + eps_j`` is refined on
-SGP4 itself: Newton/secant iterations on ``f(t) = d(t) . w(t) = 0`` with ``f' ~ w . w`` until
-the step is below 1 us, so the reported time of closest approach (TCA) and miss distance are
-those of SGP4 (python-sgp4, the reference implementation), whatever backend sampled the window.
+SGP4 itself: Newton/secant iterations on ``f(t) = d(t) . w(t) = 0`` with ``f' ~ w . w`` (or the
+secant slope), steps of at most half a sampling step and bisection once the iterates bracket
+the root, until the step is below 0.1 us, so the reported time of closest approach (TCA) and
+miss distance are those of SGP4 (python-sgp4, the reference implementation), whatever backend
+sampled the window.
 
 References
 ----------
@@ -33,6 +36,12 @@ from numpy.typing import NDArray
 
 from orbitdc.constants import MU_EARTH_KM3_S2
 from orbitdc.propagation import GpeSet, heyoka_available
+from orbitdc.propagation.kernels import (
+    RootFunction,
+    closest_approach_terms,
+    safeguarded_newton,
+)
+from orbitdc.screening.conjunctions import Conjunctions
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -150,23 +159,12 @@ def step_minima(
     fg = np.stack([_poly(f, np.full(keep.size, s)) for s in grid], axis=1)
     row, col = np.nonzero((fg[:, :-1] < 0) & (fg[:, 1:] >= 0))
     fr, fpr = f[row], fp[row]
+
+    def f_and_slope(x: FloatArray, items: IntArray) -> tuple[FloatArray, FloatArray]:
+        return _poly(fr[items], x), _poly(fpr[items], x)
+
     lo, hi = grid[col], grid[col + 1]
-    x = 0.5 * (lo + hi)
-    active = np.arange(row.size)
-    for _ in range(60):
-        if active.size == 0:
-            break
-        xa = x[active]
-        fx = _poly(fr[active], xa)
-        fpx = _poly(fpr[active], xa)
-        lo[active] = np.where(fx < 0, xa, lo[active])
-        hi[active] = np.where(fx >= 0, xa, hi[active])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            newton = xa - fx / fpx
-        good = (fpx > 0) & (newton > lo[active]) & (newton <= hi[active])
-        x_new = np.where(good, newton, 0.5 * (lo[active] + hi[active]))
-        x[active] = x_new
-        active = active[np.abs(x_new - xa) >= 1e-12]
+    x = safeguarded_newton(f_and_slope, 0.5 * (lo + hi), lo, hi, tol=1e-12, max_iter=60).x
     dist = np.sqrt(np.clip(_poly(dd[row], x), 0.0, None))
     sel = dist**2 < b2[keep[row]]
     idx = keep[row[sel]]
@@ -179,21 +177,13 @@ class Refined:
 
     Attributes
     ----------
-    i, j : numpy.ndarray of int
-    tca_s : numpy.ndarray [s]
-        Time of closest approach after the reference instant.
-    miss_km : numpy.ndarray [km]
-    speed_km_s : numpy.ndarray [km/s]
-        Relative speed at TCA.
+    conjunctions : Conjunctions
+        Pairs, TCAs after the reference instant, miss distances and relative speeds.
     rel_pos_km, rel_vel_km_s : numpy.ndarray, shape (m, 3)
         Relative position and velocity (j minus i) at TCA, TEME.
     """
 
-    i: IntArray
-    j: IntArray
-    tca_s: FloatArray
-    miss_km: FloatArray
-    speed_km_s: FloatArray
+    conjunctions: Conjunctions
     rel_pos_km: FloatArray
     rel_vel_km_s: FloatArray
 
@@ -259,37 +249,16 @@ class _HeyokaPairs(_PairEvaluator):
         return (b[0:3] - a[0:3]).T, (b[3:6] - a[3:6]).T, bad
 
 
-def _newton(
-    evaluate: _PairEvaluator, t: FloatArray, active: IntArray, max_step_s: float, tol_s: float,
-    iterations: int, bad: NDArray[np.bool_],
-) -> IntArray:
-    """Iterate ``t <- t - f / f'`` on ``f = d . w``; returns the candidates not converged.
+def _closest_approach(evaluate: _PairEvaluator) -> RootFunction:
+    """``f = d . w`` and the slope estimate ``w . w`` of candidates (NaN on SGP4 errors)."""
 
-    ``f'`` is the secant slope when it is reliable (it includes ``d . a_rel``, which matters for
-    slow encounters), else ``w . w``.
-    """
-    f_prev = np.full(t.size, np.nan)
-    t_prev = np.full(t.size, np.nan)
-    for _ in range(iterations):
-        if active.size == 0:
-            break
-        d, w, err = evaluate(t[active], active)
-        bad[active[err]] = True
-        f = np.einsum("ic,ic->i", d, w)
-        ww = np.einsum("ic,ic->i", w, w)
-        dt_prev = t[active] - t_prev[active]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            secant = (f - f_prev[active]) / dt_prev
-        use = np.isfinite(secant) & (secant > 0.05 * ww) & (np.abs(dt_prev) > 1e-9)
-        slope = np.where(use, secant, ww)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            step = np.where(slope > 0, -f / slope, 0.0)
-        step = np.clip(step, -max_step_s, max_step_s)
-        f_prev[active] = f
-        t_prev[active] = t[active]
-        t[active] += np.where(err, 0.0, step)
-        active = active[~((np.abs(step) < tol_s) | err)]
-    return active
+    def f_and_slope(t_s: FloatArray, which: IntArray) -> tuple[FloatArray, FloatArray]:
+        d, w, bad = evaluate(t_s, which)
+        f, g = closest_approach_terms(d, w)
+        f[bad] = np.nan
+        return f, g
+
+    return f_and_slope
 
 
 def refine_sgp4(
@@ -323,24 +292,22 @@ def refine_sgp4(
     """
     m = len(i)
     t = np.array(t_guess_s, dtype=float)
-    bad = np.zeros(m, bool)
     if m == 0:
         z = np.zeros((0, 3))
-        return Refined(i, j, t, t.copy(), t.copy(), z, z.copy())
+        return Refined(Conjunctions.empty(), z, z.copy())
     if fast and heyoka_available():
         deep = gpes.is_deep_space()
         near = np.flatnonzero(~deep[i] & ~deep[j])
         if near.size:
             ev = _HeyokaPairs(gpes, jd, jd_frac, i[near], j[near])
-            t_near = t[near]
-            bad_near = np.zeros(near.size, bool)
-            _newton(ev, t_near, np.arange(near.size), max_step_s, 1e-6, 40, bad_near)
-            t[near] = t_near
+            t[near] = safeguarded_newton(_closest_approach(ev), t[near], tol=1e-6, max_iter=40,
+                                         max_step=max_step_s, secant=True).x
     reference = _Sgp4Pairs(gpes, jd, jd_frac, i, j)
-    left = _newton(reference, t, np.arange(m), max_step_s, 1e-7, 40, bad)
+    polished = safeguarded_newton(_closest_approach(reference), t, tol=1e-7, max_iter=40,
+                                  max_step=max_step_s, secant=True)
+    t = polished.x
     d, w, err = reference(t, np.arange(m))
-    ok = ~(bad | err)
-    ok[left] = False  # not converged
+    ok = polished.converged & ~err
     miss = np.linalg.norm(d, axis=1)
     speed = np.linalg.norm(w, axis=1)
-    return Refined(i[ok], j[ok], t[ok], miss[ok], speed[ok], d[ok], w[ok])
+    return Refined(Conjunctions(i[ok], j[ok], t[ok], miss[ok], speed[ok]), d[ok], w[ok])

@@ -8,9 +8,10 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from orbitdc.constants import SECONDS_PER_YEAR
+from orbitdc.screening.conjunctions import Conjunctions
 from orbitdc.screening.population import Population
 from orbitdc.time import iso_utc
 
@@ -30,6 +31,27 @@ CONJUNCTION_DTYPE = np.dtype(
 
 KIND_INTRA = 0
 KIND_BACKGROUND = 1
+
+
+def conjunction_table(found: Conjunctions, kind: ArrayLike, pc: ArrayLike) -> NDArray[np.void]:
+    """The conjunction table of a result (:data:`CONJUNCTION_DTYPE`), one row per conjunction.
+
+    Parameters
+    ----------
+    found : Conjunctions
+        In population indices (``j`` in the ``against`` set for background conjunctions).
+    kind : array_like of int
+        :data:`KIND_INTRA` or :data:`KIND_BACKGROUND` per conjunction.
+    pc : array_like
+        Collision probability per conjunction.
+    """
+    out = np.zeros(len(found), dtype=CONJUNCTION_DTYPE)
+    for name in ("i", "j", "tca_s", "miss_km", "speed_km_s"):
+        out[name] = getattr(found, name)
+    out["kind"] = kind
+    out["pc"] = pc
+    return out
+
 
 #: CSV columns of :meth:`ScreeningResult.to_rows`.
 CSV_COLUMNS = ("id_1", "id_2", "kind", "tca_utc", "miss_km", "relative_speed_km_s", "pc")

@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from orbitdc.constants import TWO_PI
+from orbitdc.propagation.kernels import rotate_z
 from orbitdc.propagation.walker import IdealCircle, ShellTrack
 
 FloatArray = NDArray[np.float64]
@@ -77,11 +78,8 @@ def shell_candidates(
     sh = track.shell
     n_planes, n_slots, total = sh.planes, sh.sats_per_plane, sh.total
     t = np.asarray(shell_time_s, dtype=float)
-    ang = -track.node_rate_rad_s * t
-    c, s = np.cos(ang), np.sin(ang)
-    x = c * center_km[:, 0] - s * center_km[:, 1]
-    y = s * center_km[:, 0] + c * center_km[:, 1]
-    z = center_km[:, 2]
+    ang = -track.node_rate_rad_s * t  # into the shell's node-free frame
+    x, y, z = rotate_z(center_km, np.cos(ang), np.sin(ang), axis=1).T
     rc = np.sqrt(x * x + y * y + z * z)
     rho = circle.radius_km
     big_r = radius_km + circle.delta_km

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from orbitdc.constants import TWO_PI
+from orbitdc.propagation.kernels import hermite_combine, hermite_weights, periodic_cell, rotate_z
 from orbitdc.propagation.walker import ShellTrack
 
 FloatArray = NDArray[np.float64]
@@ -54,29 +55,14 @@ class ShellSamples:
     def states(self, k: IntArray, sat: IntArray) -> tuple[FloatArray, FloatArray]:
         """Positions [km] and velocities [km/s], shape ``(m, 3)``, of satellites at samples."""
         tr = self.track
-        u = np.mod(self.phase[k] + tr.phase_offset_rad[sat], TWO_PI) / self.step
-        i0 = np.floor(u)
-        s = (u - i0)[:, None]
-        i = i0.astype(np.int64) % self.n
+        i, j, s = periodic_cell(self.phase[k] + tr.phase_offset_rad[sat], self.n)
         a = self.table[i]
-        b = self.table[(i + 1) % self.n]
-        s2 = s * s
-        w0 = (1 + 2 * s) * (1 - s) ** 2
-        w1 = s * (1 - s) ** 2
-        w2 = s2 * (3 - 2 * s)
-        w3 = s2 * (s - 1)
-        pv = w0 * a[:, 0:6] + w1 * a[:, 6:12] + w2 * b[:, 0:6] + w3 * b[:, 6:12]
+        b = self.table[j]
+        w = hermite_weights(s[:, None])[0]
+        pv = hermite_combine(w, a[:, 0:6], a[:, 6:12], b[:, 0:6], b[:, 6:12])
         ang = tr.node_offset_rad[sat] + self.node[k]
         c, sn = np.cos(ang), np.sin(ang)
-        return _rot(pv[:, 0:3], c, sn), _rot(pv[:, 3:6], c, sn)
-
-
-def _rot(v: FloatArray, c: FloatArray, s: FloatArray) -> FloatArray:
-    out = np.empty_like(v)
-    out[:, 0] = c * v[:, 0] - s * v[:, 1]
-    out[:, 1] = s * v[:, 0] + c * v[:, 1]
-    out[:, 2] = v[:, 2]
-    return out
+        return rotate_z(pv[:, 0:3], c, sn), rotate_z(pv[:, 3:6], c, sn)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from orbitdc.orbits.shells import WalkerShell
 from orbitdc.propagation import GpeSet, Propagator
+from orbitdc.propagation.kernels import closest_approach_terms, safeguarded_newton
 from orbitdc.propagation.walker import ShellTrack, offset_minima
 from orbitdc.screening.bands import (
     latitude_radius_window,
@@ -32,16 +33,13 @@ from orbitdc.screening.broadphase import (
     ShellAsker,
     candidate_pairs,
 )
+from orbitdc.screening.conjunctions import Conjunctions, distinct
 from orbitdc.screening.narrowphase import refine_sgp4, step_minima
 from orbitdc.screening.population import ShellGroup
 from orbitdc.screening.states import BlockStates, ShellSamples
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-
-
-#: Conjunctions of the same pair whose TCAs differ by less than this are one [s].
-DUPLICATE_TCA_S = 1e-3
 
 
 @dataclass(frozen=True)
@@ -91,13 +89,9 @@ class ScreeningPlan:
 
 @dataclass
 class WindowResult:
-    """Raw conjunctions of one window (plan indices) and its counters."""
+    """Conjunctions of one window (plan indices; copies not yet merged) and its counters."""
 
-    i: IntArray
-    j: IntArray
-    tca_s: FloatArray
-    miss_km: FloatArray
-    speed_km_s: FloatArray
+    conjunctions: Conjunctions
     stats: dict[str, float] = field(default_factory=dict)
 
 
@@ -181,21 +175,16 @@ def screen_window(
     ref = refine_sgp4(plan.gpes, plan.jd, plan.jd_frac, ti, tj, tt, h / 2.0,
                       fast=plan.backend == "heyoka")
     stats["t_refine_s"] += time.perf_counter() - te
-    parts = [(ref.i, ref.j, ref.tca_s, ref.miss_km, ref.speed_km_s)]
     ts = time.perf_counter()
-    for s in plan.intra_shells:
-        parts.append(_shell_intra(plan, s, tracks[s], k0, k1))
+    found = Conjunctions.concat([ref.conjunctions] + [_shell_intra(plan, s, tracks[s], k0, k1)
+                                                      for s in plan.intra_shells])
     stats["t_shell_intra_s"] += time.perf_counter() - ts
-    i = np.concatenate([p[0] for p in parts])
-    j = np.concatenate([p[1] for p in parts])
-    tca = np.concatenate([p[2] for p in parts])
-    miss = np.concatenate([p[3] for p in parts])
-    speed = np.concatenate([p[4] for p in parts])
     # keep TCAs of this window, with one step of overlap on each side so a minimum refined
-    # across a boundary is not lost (duplicates are merged afterwards)
-    keep = (miss < plan.threshold_km) & (tca >= (k0 - 1) * h) & (tca < (k1 + 1) * h)
+    # across a boundary is not lost (copies are merged afterwards)
+    tca = found.tca_s
+    keep = (found.miss_km < plan.threshold_km) & (tca >= (k0 - 1) * h) & (tca < (k1 + 1) * h)
     keep &= (tca >= 0.0) & (tca < plan.window_s)
-    return WindowResult(i[keep], j[keep], tca[keep], miss[keep], speed[keep], stats)
+    return WindowResult(found.take(keep), stats)
 
 
 def _query_shells(plan: ScreeningPlan, tracks: Sequence[ShellTrack]) -> tuple[QueryShell, ...]:
@@ -237,7 +226,7 @@ def _query_shells(plan: ScreeningPlan, tracks: Sequence[ShellTrack]) -> tuple[Qu
 
 def _shell_intra(
     plan: ScreeningPlan, s: int, track: ShellTrack, k0: int, k1: int
-) -> tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray]:
+) -> Conjunctions:
     """Conjunctions between satellites of one shell in steps ``[k0, k1)``, by symmetry."""
     ps = plan.shells[s]
     h = plan.step_s
@@ -247,9 +236,8 @@ def _shell_intra(
     lower = track.ideal_lower_bounds(omega)
     lower[0] = np.inf
     minima = offset_minima(track, np.flatnonzero(lower < thr + 0.01), thr + 0.01, omega)
-    empty = (np.zeros(0, np.int64),) * 2 + (np.zeros(0),) * 3
     if minima.offset.size == 0:
-        return empty
+        return Conjunctions.empty()
     period = track.phase_period_s
     total = track.total
     j_all = np.arange(total, dtype=np.int64)
@@ -270,23 +258,17 @@ def _shell_intra(
     t = np.concatenate(out_t)
     lo_i, hi_i = np.minimum(a, b), np.maximum(a, b)
     # the pair (a, b) also appears from b with offset -k at the same time: keep one
-    key = np.round(t / DUPLICATE_TCA_S).astype(np.int64)
-    order = np.lexsort((t, hi_i, lo_i))
-    lo_i, hi_i, t, key = lo_i[order], hi_i[order], t[order], key[order]
-    dup = np.zeros(t.size, bool)
-    dup[1:] = (lo_i[1:] == lo_i[:-1]) & (hi_i[1:] == hi_i[:-1]) & (np.abs(t[1:] - t[:-1]) < 1.0)
-    lo_i, hi_i, t = lo_i[~dup], hi_i[~dup], t[~dup]
+    one = distinct(lo_i, hi_i, t)
+    lo_i, hi_i, t = lo_i[one], hi_i[one], t[one]
+
+    def f_and_slope(t_s: FloatArray, items: IntArray) -> tuple[FloatArray, FloatArray]:
+        pa, va = track.states_at(t_s + ps.offset_s, lo_i[items])
+        pb, vb = track.states_at(t_s + ps.offset_s, hi_i[items])
+        return closest_approach_terms(pb - pa, vb - va)
+
     # refine on the exact symmetric states (SGP4 to ~1e-8 km): Newton on d . w = 0
-    for _ in range(8):
-        pa, va = track.states_at(t + ps.offset_s, lo_i)
-        pb, vb = track.states_at(t + ps.offset_s, hi_i)
-        d, w = pb - pa, vb - va
-        step = -np.einsum("ic,ic->i", d, w) / np.einsum("ic,ic->i", w, w)
-        t = t + np.clip(step, -h, h)
-        if np.all(np.abs(step) < 1e-7):
-            break
+    t = safeguarded_newton(f_and_slope, t, tol=1e-7, max_iter=40, max_step=h, secant=True).x
     pa, va = track.states_at(t + ps.offset_s, lo_i)
     pb, vb = track.states_at(t + ps.offset_s, hi_i)
-    miss = np.linalg.norm(pb - pa, axis=1)
-    speed = np.linalg.norm(vb - va, axis=1)
-    return lo_i + ps.first, hi_i + ps.first, t, miss, speed
+    return Conjunctions(lo_i + ps.first, hi_i + ps.first, t, np.linalg.norm(pb - pa, axis=1),
+                        np.linalg.norm(vb - va, axis=1))
