@@ -22,12 +22,13 @@ Activity is either a named ECSS level (``"low"``, ``"moderate"``, ``"high"``) or
   ``(F10.7a, Ap)`` with ``F10.7 = F10.7a`` (:data:`F107A_NODES_SFU`, :data:`AP_NODES`), plus the
   daily-flux term ``log rho(F10.7, F10.7a, 15) - log rho(F10.7a, F10.7a, 15)`` bilinear in
   ``(F10.7a, F10.7 - F10.7a)`` (:data:`DF107_NODES_SFU`). Against NRLMSIS evaluated directly
-  the grid is within 0.5 % over 120-2,000 km (tests/test_solar_cycle.py checks 1 %).
+  the grid is within 0.5 % over 120-2,000 km for ``F10.7 = F10.7a`` and within 2.5 % for daily
+  fluxes up to 60 sfu from their 81-day mean (tests/test_solar_cycle.py checks 1 % and 2.5 %).
 * ``"table"`` log-interpolates the three tabulated levels linearly in F10.7a (extrapolating
   beyond 65 or 250 sfu). It ignores Ap and ``F10.7 - F10.7a``: Ap follows the ECSS ladder
   (0 at 65 sfu, 15 at 140, 45 at 250). Against NRLMSIS at the same F10.7a with Ap = 15 it is
-  within about 5 % at 400 km, 15 % at 800 km and 30 % at 1,100 km between 70 and 200 sfu,
-  mostly above 140 sfu where the ladder's Ap grows towards 45 (the figures are in
+  off by -34 % to +2 % at 400 km, -17 % to +6 % at 800 km and -16 % to +12 % at 1,100 km for
+  70-230 sfu, lowest at low flux where the ladder's Ap falls towards 0 (lifetime effects in
   design/risk_model.md, "Solar cycle").
 * ``"exponential"`` returns the same profile at every activity.
 
