@@ -152,7 +152,14 @@ def activity_in_year(year: int, directory: str | os.PathLike[str] | None = None)
     return load_solar_cycle(directory).activity(year)
 
 
-def _require_start_year(start_year: ArrayLike | None) -> NDArray[np.int64]:
+def check_start_year(start_year: ArrayLike | None) -> NDArray[np.int64]:
+    """``start_year`` as integer calendar years; required by ``activity="cycle"``.
+
+    Raises
+    ------
+    InputError
+        When it is missing or not whole years.
+    """
     if start_year is None:
         raise InputError("start_year", None, "is required with activity = 'cycle'")
     y = np.asarray(start_year)
@@ -208,7 +215,7 @@ def mean_density_kg_m3(
             require_choice("activity", activity, ACTIVITIES)
         return density_kg_m3(altitude_km, activity, model, directory)
     h, y0, span = np.broadcast_arrays(
-        np.asarray(altitude_km, dtype=float), _require_start_year(start_year),
+        np.asarray(altitude_km, dtype=float), check_start_year(start_year),
         np.asarray(years, dtype=float),
     )
     if not (np.all(np.isfinite(span)) and np.all(span > 0.0)):
