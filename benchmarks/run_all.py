@@ -11,6 +11,7 @@ BENCHMARKS = [
     ["screening.py", "--quick"],
     ["deploy.py"],
     ["study.py"],
+    ["lifetime.py"],
 ]
 
 if __name__ == "__main__":

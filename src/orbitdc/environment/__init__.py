@@ -1,1 +1,1 @@
-"""The orbital environment: object catalogs, atmosphere, orbital decay and the debris background."""
+"""The orbital environment: catalogs, atmosphere, solar cycle, orbital decay, debris background."""
