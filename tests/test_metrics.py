@@ -3,6 +3,7 @@ trial summary and the report."""
 
 from __future__ import annotations
 
+import dataclasses
 import typing
 
 import pytest
@@ -40,3 +41,9 @@ def test_study_schema_and_risk_model_use_the_registry(technology):
     for name in METRIC_NAMES:
         assert sat.metric(name) >= 0.0
 
+
+def test_fleet_rows_have_one_field_per_fleet_quantity():
+    from orbitdc.study.summary import FleetYear
+
+    names = [f.name for f in dataclasses.fields(FleetYear)]
+    assert names == ["year", *(q.name for q in FLEET_QUANTITIES)]
