@@ -291,14 +291,43 @@ def test_compare_mode_and_cli(tiny_results, tiny_study, tmp_path):
     other = _run(tiny_study(name="other"), tmp_path / "results")
     own = build_report([tiny_results], pdf=False)
     own_page = own.html.read_text()
-    result = CliRunner().invoke(cli, ["report", str(tiny_results), str(other), "--no-pdf"])
+    result = CliRunner().invoke(cli, ["report", str(tiny_results), str(other), "--no-pdf",
+                                      "--log-x", "--log-y"])
     assert result.exit_code == 0, result.output
     # the comparison goes to a new folder named after the studies; A's report is untouched
     compare = tiny_results.parent / "compare-tiny-other"
+    assert (compare / "report.html").is_file()
     assert (tiny_results / "report.html").read_text() == own_page
     html = (compare / "report.html").read_text()
     assert 'class="pt compare"' in html and "other: Pareto-optimal" in html
+    assert {r["study"] for r in csv.DictReader((compare / "pareto.csv").open())} == {
+        "tiny", "other"}
+    # --out puts it anywhere
+    result = CliRunner().invoke(cli, ["report", str(tiny_results), str(other), "--no-pdf",
+                                      "--out", str(tmp_path / "cmp")])
+    assert result.exit_code == 0 and (tmp_path / "cmp" / "report.html").is_file()
     missing = CliRunner().invoke(cli, ["report", str(tmp_path / "nothing")])
     assert missing.exit_code == 2 and "no study found" in missing.output
     bad = CliRunner().invoke(cli, ["report", str(tiny_results), "--design", "999"])
     assert bad.exit_code == 2 and "--design 999" in bad.output
+
+
+def test_cli_prints_the_review_and_why_the_pdf_was_skipped(tiny_results, tmp_path, monkeypatch):
+    import orbitdc.report.review as review
+
+    monkeypatch.setattr(review, "chromium_executable", lambda: None)
+    result = CliRunner().invoke(cli, ["report", str(tiny_results), "--out",
+                                      str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "report: " in text and "design review: " in text and "design_review_" in text
+    assert "PDF skipped" in text and "apt-get install chromium" in text
+
+
+def test_make_demo_runs_the_report_command(repo):
+    # make demo ends with 'orbitdc report', which prints the report, the review and the PDF
+    # status (tested above).
+    makefile = (repo / "Makefile").read_text()
+    demo = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    assert "orbitdc run $(STUDY) --no-report" in demo
+    assert "orbitdc report" in demo
