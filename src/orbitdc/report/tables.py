@@ -41,6 +41,8 @@ def fmt(x: Any, digits: int = 4) -> str:
             return str(x)
         if x != 0 and (abs(x) >= 1e7 or abs(x) < 1e-3):
             return f"{x:.3e}"
+        if abs(x) >= 10**digits:  # whole numbers rather than "1.263e+04"
+            return f"{x:,.0f}"
         return f"{x:,.{digits}g}"
     if isinstance(x, list | tuple):
         return ", ".join(str(v) for v in x) or "-"
@@ -58,12 +60,13 @@ def to_markdown(table: Table) -> str:
 
 
 def to_html(table: Table, table_id: str | None = None) -> str:
-    """An HTML table (cells escaped)."""
+    """An HTML table (cells escaped; no header row when every header is empty)."""
     attr = f' id="{html.escape(table_id)}"' if table_id else ""
     head = "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
+    head = f"<thead><tr>{head}</tr></thead>" if any(table.columns) else ""
     body = "".join("<tr>" + "".join(f"<td>{html.escape(fmt(c))}</td>" for c in r) + "</tr>"
                    for r in table.rows)
-    return f"<table{attr}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f"<table{attr}>{head}<tbody>{body}</tbody></table>"
 
 
 def header(q: Quantity, total: bool = False) -> str:
