@@ -291,25 +291,37 @@ def test_compare_mode_and_cli(tiny_results, tiny_study, tmp_path):
     other = _run(tiny_study(name="other"), tmp_path / "results")
     own = build_report([tiny_results], pdf=False)
     own_page = own.html.read_text()
-    result = CliRunner().invoke(cli, ["report", str(tiny_results), str(other), "--no-pdf",
-                                      "--log-x", "--log-y"])
+    result = CliRunner().invoke(cli, ["report", str(tiny_results), str(other), "--no-pdf"])
     assert result.exit_code == 0, result.output
     # the comparison goes to a new folder named after the studies; A's report is untouched
-    compare = tiny_results.parent / "compare-tiny-other"
-    assert (compare / "report.html").is_file()
     assert (tiny_results / "report.html").read_text() == own_page
+    compare = tiny_results.parent / "compare-tiny-other"
     html = (compare / "report.html").read_text()
     assert 'class="pt compare"' in html and "other: Pareto-optimal" in html
     assert {r["study"] for r in csv.DictReader((compare / "pareto.csv").open())} == {
         "tiny", "other"}
-    # --out puts it anywhere
+    # --out puts it anywhere; log axes on request
     result = CliRunner().invoke(cli, ["report", str(tiny_results), str(other), "--no-pdf",
-                                      "--out", str(tmp_path / "cmp")])
-    assert result.exit_code == 0 and (tmp_path / "cmp" / "report.html").is_file()
+                                      "--out", str(tmp_path / "cmp"), "--log-x", "--log-y"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "cmp" / "report.html").is_file()
     missing = CliRunner().invoke(cli, ["report", str(tmp_path / "nothing")])
     assert missing.exit_code == 2 and "no study found" in missing.output
     bad = CliRunner().invoke(cli, ["report", str(tiny_results), "--design", "999"])
     assert bad.exit_code == 2 and "--design 999" in bad.output
+
+
+def test_log_axes_leave_out_zero_points_and_say_so():
+    from orbitdc.report import figures
+    from orbitdc.report.records import TrialRecord
+
+    records = [TrialRecord(n, "COMPLETE", n > 0, {"compute": c, "risk": r, "cost": 1e9})
+               for n, (c, r) in enumerate([(0.0, 0.0), (10.0, 2.0), (30.0, 9.0)])]
+    chart = figures.pareto_chart({"s": (records, records[1:])}, log_x=True, log_y=True)
+    ax = chart.figure.axes[0]
+    assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log") and chart.dropped == 1
+    svg = chart.finish("t-").svg
+    assert svg.count('class="pt pareto"') == 2 and 'data-trial="0"' not in svg
 
 
 def test_cli_prints_the_review_and_why_the_pdf_was_skipped(tiny_results, tmp_path, monkeypatch):
