@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STUDY ?= studies/baseline.toml
+# results/<study name>/: the study file's [study] name, which the demo study keeps equal to its
+# file name
+RESULTS ?= results/$(basename $(notdir $(STUDY)))
 PYTEST_ARGS ?=
 
 .PHONY: demo test bench lint clean help
@@ -27,8 +30,11 @@ $(VENV)/.stamp-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	@touch $@ $(VENV)/.stamp-demo
 
+# The report step prints where the report and the design review are, and why the review's PDF
+# was skipped when it was (no Chromium: install Debian's chromium).
 demo: $(VENV)/.stamp-demo
-	$(BIN)/orbitdc run $(STUDY)
+	$(BIN)/orbitdc run $(STUDY) --no-report
+	$(BIN)/orbitdc report $(RESULTS)
 
 test: $(VENV)/.stamp-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

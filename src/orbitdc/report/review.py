@@ -1,24 +1,31 @@
 """The design-review document of one design.
 
-Markdown from design/review_template.md, and a PDF when a headless Chromium is installed (it
-prints the document's HTML rendering).
+Markdown from design/review_template.md with the report's tables (:mod:`orbitdc.report.tables`)
+and figures, and a PDF when a headless Chromium is installed: markdown-it-py renders the
+Markdown to HTML and Chromium prints it.
 """
 
 from __future__ import annotations
 
-import html
-import math
-import re
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 from typing import Any
 
+from markdown_it import MarkdownIt
+
 from orbitdc._version import __version__
+from orbitdc.report import tables
 from orbitdc.report.records import TrialRecord
+from orbitdc.report.tables import Table, to_markdown
 from orbitdc.time import now_utc_text
+
+#: How to get the PDF when Chromium is missing.
+INSTALL_CHROMIUM = ("install Debian's chromium ('apt-get install chromium') and run "
+                    "'orbitdc report' again")
 
 
 def template_path() -> Path:
@@ -31,24 +38,9 @@ def template_path() -> Path:
     raise FileNotFoundError("review_template.md not found")
 
 
-def _f(x: Any, digits: int = 4) -> str:
-    if isinstance(x, bool):
-        return "yes" if x else "no"
-    if isinstance(x, int):
-        return f"{x:,}"
-    if isinstance(x, float):
-        if not math.isfinite(x):
-            return str(x)
-        if x != 0 and (abs(x) >= 1e7 or abs(x) < 1e-3):
-            return f"{x:.3e}"
-        return f"{x:,.{digits}g}"
-    if isinstance(x, list | tuple):
-        return ", ".join(str(v) for v in x) or "-"
-    return "-" if x is None else str(x)
-
-
-def _table(rows: list[list[Any]]) -> str:
-    return "\n".join("| " + " | ".join(_f(c) for c in r) + " |" for r in rows) or "| - |"
+def _rows(table: Table) -> str:
+    """The body rows of a table (the template holds the headers of the fixed tables)."""
+    return "\n".join(to_markdown(table).splitlines()[2:])
 
 
 def review_markdown(
@@ -56,18 +48,37 @@ def review_markdown(
     study_attrs: dict[str, Any],
     n_trials: int,
     selection: str,
+    figures: dict[str, str] | None = None,
 ) -> str:
-    """Fill the review template for one design."""
+    """Fill the review template for one design.
+
+    Parameters
+    ----------
+    record : TrialRecord
+        With a summary.
+    study_attrs : dict
+        The stored study's attributes (spec, metric, study file and hash).
+    n_trials : int
+    selection : str
+        Why this design (``"best compute per unit risk among feasible trials"``,
+        ``"selected with --design"``).
+    figures : dict, optional
+        ``pareto``, ``design`` and ``fleet``: image paths relative to the document.
+    """
+    s = record.summary
+    if s is None:
+        raise ValueError(f"trial {record.number} has no summary to review")
     spec = study_attrs.get("spec", {})
     dep = spec.get("deployment", {})
     cons = spec.get("search", {}).get("constraints", {})
-    a = record.attrs
-    plan = a.get("plan", {"years": [], "shells": []})
-    years = plan.get("years", [])
-    metric = study_attrs.get("metric", "risk")
+    metric = study_attrs.get("metric", s.metric)
     start = int(dep.get("start_year") or 0)
+    figures = figures or {}
 
-    requirements = [
+    def image(key: str, alt: str) -> str:
+        return f"![{alt}]({figures[key]})" if key in figures else ""
+
+    requirements = Table(["requirement", "value", "source"], [
         ["compute target [PFLOP/s]", dep.get("compute_target_pflops"),
          f"[deployment] by {dep.get('target_year') or 'the last year'}"],
         ["horizon", f"{start}-{start + (dep.get('horizon_years') or 1) - 1}", "[deployment]"],
@@ -82,97 +93,50 @@ def review_markdown(
          "[search.constraints], FCC 22-74"],
         ["minimum altitude spacing of shells [km]", spec.get("shells", {}).get("min_separation_km"),
          "[shells]"],
-    ]
-    key = [
-        ["compute delivered [PFLOP/s-years]", record.objectives.get("compute")],
-        ["debris risk [" + metric + "]", record.objectives.get("risk")],
-        ["cost [USD]", record.objectives.get("cost")],
-        ["compute per unit risk", record.ratio],
-        ["peak compute in service [PFLOP/s]", a.get("peak_compute_pflops")],
-        ["satellites launched", a.get("satellites_launched")],
-        ["flights", a.get("flights")],
-    ]
-    allocation = []
-    for s in plan.get("shells", []):
-        for cls, n in s.get("active_last_year", {}).items():
-            launched = sum(s.get("launches", {}).get(cls, []))
-            allocation.append([s["key"], s.get("altitude_km"), s.get("inclination"), cls, n,
-                               launched])
-    schedule = []
-    for k, y in enumerate(years):
-        launched = sum(sum(v[k] for v in s.get("launches", {}).values())
-                       for s in plan.get("shells", []))
-        flights = sum(s.get("flights", [0] * len(years))[k] for s in plan.get("shells", []))
-        compute = a.get("compute_by_year", [None] * len(years))[k]
-        schedule.append([str(y), launched, flights, compute,
-                         (a.get("cost_by_year", [0.0] * len(years))[k] or 0.0) / 1e6])
-    sizing = [[name, d.get("power_compute_kw"), d.get("total_mass_kg", 0.0) / 1e3,
-               d.get("array_area_m2"), d.get("radiator_area_m2"), d.get("battery_mass_kg"),
-               d.get("cross_section_m2"), d.get("compute_pflops")]
-              for name, d in a.get("designs", {}).items()]
-    margins = list(a.get("margins", []))
-    breakdown = a.get("risk_breakdown", {})
-    total = sum(breakdown.values()) or 1.0
-    risk_rows = [[k, v, f"{100 * v / total:.1f} %"] for k, v in breakdown.items()]
-    questions = [f"- {q}" for q in a.get("open_questions", [])] or ["- None recorded."]
+    ])
+    questions = [f"- {q}" for q in s.open_questions] or ["- None recorded."]
     values = {
-        "study_name": study_attrs.get("spec", {}).get("study", {}).get("name", "study"),
+        "study_name": spec.get("study", {}).get("name", "study"),
         "design_id": str(record.number),
         "version": __version__,
         "generated": now_utc_text(),
         "study_file": study_attrs.get("study_file", "?"),
         "study_sha": str(study_attrs.get("study_sha256", "?"))[:12],
         "description": spec.get("study", {}).get("description") or "(no description)",
-        "requirements": _table(requirements),
+        "requirements": _rows(requirements),
         "n_trials": str(n_trials),
         "selection": selection,
-        "key_figures": _table(key),
-        "allocation": _table(allocation),
-        "schedule": _table(schedule),
-        "sizing": _table(sizing),
-        "params": _table([[k, v] for k, v in record.params.items()]),
-        "margins": _table(margins),
+        "pareto_figure": image("pareto", "Pareto front: compute versus debris risk"),
+        "key_figures": _rows(tables.key_figures(record, metric)),
+        "allocation": to_markdown(tables.allocation(s)),
+        "design_figure": image("design", f"design {record.number}"),
+        "fleet_figure": image("fleet", f"design {record.number}: the fleet per year"),
+        "fleet_by_year": to_markdown(tables.fleet_by_year(s)),
+        "fleet_totals": to_markdown(tables.fleet_totals(s)),
+        "sizing": to_markdown(tables.sizing(s)),
+        "per_satellite_risk": to_markdown(tables.per_satellite_risk(s)),
+        "params": _rows(tables.parameters(record)),
+        "margins": _rows(tables.margins(s)),
         "metric": metric,
-        "risk_breakdown": _table(risk_rows),
-        "compliance": _table([[k, v] for k, v in a.get("compliance", {}).items()]),
+        "metric_definitions": to_markdown(tables.metric_definitions(metric)),
+        "risk_breakdown": _rows(tables.risk_breakdown(s, metric)),
+        "compliance": _rows(tables.compliance(s)),
         "open_questions": "\n".join(questions),
     }
     return Template(template_path().read_text(encoding="utf-8")).safe_substitute(values)
 
 
-def markdown_to_html(text: str) -> str:
-    """Minimal Markdown (headings, tables, lists, paragraphs) for the PDF rendering."""
-    out = ["<html><head><meta charset='utf-8'><style>body{font-family:sans-serif;font-size:11px;"
-           "margin:24px}table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #bbb;"
-           "padding:2px 6px}h1{font-size:18px}h2{font-size:15px}h3{font-size:13px}</style></head>"
-           "<body>"]
-    lines = text.splitlines()
-    k = 0
-    while k < len(lines):
-        line = lines[k]
-        if line.startswith("|"):
-            table = []
-            while k < len(lines) and lines[k].startswith("|"):
-                cells = [c.strip() for c in lines[k].strip().strip("|").split("|")]
-                if not all(re.fullmatch(r"-+", c) for c in cells):
-                    table.append(cells)
-                k += 1
-            out.append("<table>" + "".join(
-                "<tr>" + "".join(f"<{'th' if i == 0 else 'td'}>{html.escape(c)}"
-                                 f"</{'th' if i == 0 else 'td'}>" for c in row) + "</tr>"
-                for i, row in enumerate(table)) + "</table>")
-            continue
-        m = re.match(r"(#+) (.*)", line)
-        if m:
-            level = len(m.group(1))
-            out.append(f"<h{level}>{html.escape(m.group(2))}</h{level}>")
-        elif line.startswith("- "):
-            out.append(f"<li>{html.escape(line[2:])}</li>")
-        elif line.strip():
-            out.append(f"<p>{html.escape(line.strip('*'))}</p>")
-        k += 1
-    out.append("</body></html>")
-    return "\n".join(out)
+_STYLE = ("body{font-family:sans-serif;font-size:10.5px;margin:24px}table{border-collapse:"
+          "collapse;margin:6px 0}td,th{border:1px solid #bbb;padding:2px 5px}th{background:#eee}"
+          "h1{font-size:18px}h2{font-size:15px}h3{font-size:13px}img{max-width:100%}")
+
+
+def markdown_to_html(text: str, base: Path | None = None) -> str:
+    """The document as HTML (CommonMark with tables), images resolved against ``base``."""
+    body = MarkdownIt("commonmark").enable("table").render(text)
+    base_tag = f'<base href="{base.resolve().as_uri()}/">' if base is not None else ""
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'>{base_tag}<style>{_STYLE}"
+            f"</style></head><body>{body}</body></html>")
 
 
 def chromium_executable() -> str | None:
@@ -184,20 +148,30 @@ def chromium_executable() -> str | None:
     return None
 
 
-def write_pdf(markdown: str, path: Path, timeout_s: float = 60.0) -> Path | None:
-    """Print the document to PDF with headless Chromium; ``None`` when Chromium is absent."""
+@dataclass(frozen=True)
+class PdfResult:
+    """The PDF written, or why not."""
+
+    path: Path | None
+    skipped: str = ""
+
+
+def write_pdf(markdown: str, path: Path, timeout_s: float = 60.0) -> PdfResult:
+    """Print the document to PDF with headless Chromium (images relative to ``path``)."""
     browser = chromium_executable()
     if browser is None:
-        return None
+        return PdfResult(None, f"no headless Chromium found: {INSTALL_CHROMIUM}")
     with tempfile.TemporaryDirectory() as tmp:
         page = Path(tmp) / "review.html"
-        page.write_text(markdown_to_html(markdown), encoding="utf-8")
+        page.write_text(markdown_to_html(markdown, path.parent), encoding="utf-8")
         cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer",
-               f"--print-to-pdf={path}", page.as_uri()]
+               "--allow-file-access-from-files", f"--user-data-dir={tmp}/profile",
+               "--no-pdf-header-footer", f"--print-to-pdf={path}", page.as_uri()]
         try:
             subprocess.run(cmd, check=True, capture_output=True, timeout=timeout_s)
-        except (subprocess.SubprocessError, OSError):
-            return None
-    return path if path.is_file() else None
+        except (subprocess.SubprocessError, OSError) as exc:
+            return PdfResult(None, f"Chromium could not print it ({type(exc).__name__})")
+    if not path.is_file():
+        return PdfResult(None, "Chromium wrote no file")
+    return PdfResult(path)

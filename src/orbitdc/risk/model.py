@@ -52,9 +52,8 @@ from orbitdc.errors import require_choice, require_range
 from orbitdc.orbits.kepler import circular_speed_km_s
 from orbitdc.propulsion import propellant_mass_kg
 from orbitdc.risk import intra, maneuvers
+from orbitdc.risk.metrics import METRIC_NAMES as METRICS
 from orbitdc.sizing.satellite import SatelliteDesign
-
-METRICS = ("collisions", "maneuvers", "debris_index")
 
 #: Characteristic length of the fragments the debris index counts [m] (trackable, >= 10 cm).
 FRAGMENT_LENGTH_M = 0.10

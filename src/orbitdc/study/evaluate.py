@@ -11,8 +11,10 @@ updated in place between trials) and reports to Optuna:
 * constraints through ``trial.set_constraint`` (feasible when <= 0): the MILP found a plan,
   collision probability per satellite over its life, maneuvers per satellite-year, disposal
   compliance;
-* user attributes with the plan and the key figures, so the report can show the design behind
-  every point.
+* user attributes: the :class:`~orbitdc.study.summary.TrialSummary` (plan per shell, fleet per
+  year, designs, risk breakdown, compliance, margins, open questions) in its stored form, and
+  the solver records, geometry and timings, so the report can show the design behind every
+  point.
 
 A point the physics rejects (say, a radiator colder than its sink) or a MILP without a feasible
 plan is an *infeasible trial* (constraint ``valid`` or ``milp_feasible`` = 1, objectives of an
@@ -29,7 +31,6 @@ import os
 import socket
 import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import optuna
@@ -39,6 +40,16 @@ from orbitdc.errors import InputError
 from orbitdc.spec.read import LoadedStudy
 from orbitdc.study.coefficients import CoefficientTable, build_coefficients
 from orbitdc.study.space import TrialChoices, suggest
+from orbitdc.study.summary import (
+    Compliance,
+    DesignSummary,
+    Margin,
+    RiskBreakdown,
+    ShellPlan,
+    TrialSummary,
+    fleet_by_year,
+    summary_attrs,
+)
 
 #: Constraint names, always all set so every trial carries the same keys.
 CONSTRAINTS = ("valid", "milp_feasible", "collision_probability_per_sat",
@@ -127,7 +138,8 @@ class TrialEvaluator:
         timing["build"] = sum(r.get("build_s", 0.0) for r in records)
         timing["solve"] = time.perf_counter() - tick - timing["build"]
         timing["model_rebuilt"] = float(self.model.builds > builds_before)
-        attrs, constraints = summarize(self.loaded, table, plan, choices)
+        summary, constraints = summarize(self.loaded, table, plan, choices)
+        attrs = summary_attrs(summary)
         attrs["geometry"] = geometry.summary
         attrs["solver"] = records
         attrs["timing_s"] = timing
@@ -142,28 +154,29 @@ class TrialEvaluator:
 
 def summarize(
     loaded: LoadedStudy, table: CoefficientTable, plan: Plan, choices: TrialChoices | None = None
-) -> tuple[dict[str, Any], dict[str, float]]:
-    """User attributes (plan, key figures, designs, compliance) and constraint values."""
+) -> tuple[TrialSummary, dict[str, float]]:
+    """The trial's :class:`~orbitdc.study.summary.TrialSummary` and its constraint values."""
     spec = loaded.spec
     metric = spec.risk.metric
     inputs = table.inputs
-    years = list(plan.years)
+    years = [int(y) for y in plan.years]
     active = np.asarray(plan.active)  # (S, C, Y)
     launches = np.asarray(plan.launches)
+    flights = np.asarray(plan.flights)  # (S, Y)
     used = active.sum(axis=(1, 2)) > 0
-    shells = []
-    designs: dict[str, dict[str, Any]] = {}
+    shells: list[ShellPlan] = []
+    designs: list[DesignSummary] = []
+    grid: list[list[DesignSummary | None]] = []
     background = failure = 0.0
     max_pc = max_man = 0.0
     noncompliant: list[str] = []
     for s, shell in enumerate(inputs.shells):
+        grid.append([None] * len(inputs.classes))
         if not used[s]:
             continue
-        per_class = {}
         for c, cls in enumerate(inputs.classes):
             if active[s, c].sum() == 0:
                 continue
-            per_class[cls.name] = int(active[s, c, -1])
             design = table.designs[(shell.key, cls.name)]
             risk = table.risks[(shell.key, cls.name)]
             sat_years = float(active[s, c].sum())
@@ -177,22 +190,23 @@ def summarize(
             max_man = max(max_man, risk.maneuvers_per_sat_year)
             if not risk.compliant_5yr:
                 noncompliant.append(shell.key)
-            d = design.to_dict()
-            d.update({k: v for k, v in risk.to_dict().items()
-                      if k not in ("altitude_km", "inclination_deg")})
-            designs[f"{shell.key}/{cls.name}"] = d
-        shells.append({
-            "key": shell.key, "altitude_km": shell.altitude_km, "inclination": shell.inclination,
-            "launches": {cls.name: [int(v) for v in launches[s, c]]
-                         for c, cls in enumerate(inputs.classes) if launches[s, c].sum() > 0},
-            "active_last_year": per_class,
-            "flights": [int(v) for v in np.asarray(plan.flights)[s]],
-            "capacity_sats": shell.capacity_sats,
-        })
+            entry = DesignSummary(shell.key, cls.name, design, risk)
+            grid[s][c] = entry
+            designs.append(entry)
+        shells.append(ShellPlan(
+            key=shell.key, altitude_km=float(shell.altitude_km), inclination=shell.inclination,
+            capacity_sats=int(shell.capacity_sats),
+            launched_by_class={cls.name: [int(v) for v in launches[s, c]]
+                               for c, cls in enumerate(inputs.classes)
+                               if launches[s, c].sum() > 0},
+            in_service_by_class={cls.name: [int(v) for v in active[s, c]]
+                                 for c, cls in enumerate(inputs.classes)
+                                 if active[s, c].sum() > 0},
+            flights=[int(v) for v in flights[s]],
+        ))
     total_risk = plan.total_risk_model
     intra = max(total_risk - background - failure, 0.0)
     cons = spec.search.constraints
-    life = spec.technology.design_life_years
     constraints = {
         "collision_probability_per_sat": 0.0 if cons.max_collision_probability_per_sat is None
         else max_pc - cons.max_collision_probability_per_sat,
@@ -201,29 +215,32 @@ def summarize(
         "disposal_compliance": float(len(set(noncompliant)))
         if cons.require_disposal_compliance else 0.0,
     }
-    target = inputs.compute_target_pflops
     compute_by_year = [float(v) for v in plan.compute_pflops]
-    margins: list[list[Any]] = []
-    if target is not None and inputs.target_year is not None:
-        got = compute_by_year[years.index(inputs.target_year)]
-        margins.append([f"compute in {inputs.target_year} [PFLOP/s]", got, target,
-                        f"{100 * (got / target - 1):+.1f} %"])
+    margins: list[Margin] = []
+    if inputs.compute_target_pflops is not None and inputs.target_year is not None:
+        got, target = compute_by_year[years.index(inputs.target_year)], inputs.compute_target_pflops
+        margins.append(Margin("compute_in_target_year_pflops",
+                              f"compute in {inputs.target_year} [PFLOP/s]", got, target,
+                              100 * (got / target - 1)))
     if inputs.budget_usd_total is not None:
-        margins.append(["total cost [USD]", plan.total_cost_usd, inputs.budget_usd_total,
-                        f"{100 * (1 - plan.total_cost_usd / inputs.budget_usd_total):+.1f} %"])
+        margins.append(Margin("total_cost_usd", "total cost [USD]", plan.total_cost_usd,
+                              inputs.budget_usd_total,
+                              100 * (1 - plan.total_cost_usd / inputs.budget_usd_total)))
     if cons.max_collision_probability_per_sat is not None:
-        margins.append(["collision probability per satellite (life)", max_pc,
-                        cons.max_collision_probability_per_sat,
-                        f"{100 * (1 - max_pc / cons.max_collision_probability_per_sat):+.1f} %"])
+        limit = cons.max_collision_probability_per_sat
+        margins.append(Margin("collision_probability_per_sat_life",
+                              "collision probability per satellite (life)", max_pc, limit,
+                              100 * (1 - max_pc / limit)))
     if cons.max_maneuvers_per_sat_year is not None:
-        margins.append(["maneuvers per satellite-year", max_man, cons.max_maneuvers_per_sat_year,
-                        f"{100 * (1 - max_man / cons.max_maneuvers_per_sat_year):+.1f} %"])
+        limit = cons.max_maneuvers_per_sat_year
+        margins.append(Margin("maneuvers_per_sat_year", "maneuvers per satellite-year", max_man,
+                              limit, 100 * (1 - max_man / limit)))
     questions = []
     if noncompliant:
         questions.append("Shells " + ", ".join(sorted(set(noncompliant))) + " keep failed "
                          "satellites beyond the 5-year rule: propulsive disposal reliability "
                          "and its failure rate drive their risk.")
-    if any(d.get("power_heat_pump_kw", 0) > 0 for d in designs.values()):
+    if any(d.satellite.power_heat_pump_kw > 0 for d in designs):
         questions.append("The radiator runs above the coolant temperature: the heat pump's "
                          "second-law efficiency (0.45 assumed) has no space heritage.")
     questions.append("The >= 1 cm debris density is the >= 10 cm profile times a global ratio "
@@ -231,37 +248,40 @@ def summarize(
     if spec.search.fidelity == "analytic":
         questions.append("Scored at analytic fidelity: confirm the chosen shells with "
                          "'sampled' or 'full' screening.")
-    attrs: dict[str, Any] = {
-        "status": "ok",
-        "study_sha256": loaded.sha256,
-        "compute_pflop_years": plan.total_compute_pflop_years,
-        "risk": total_risk,
-        "risk_exact": plan.total_risk_exact,
-        "cost_usd": plan.total_cost_usd,
-        "ratio_pflop_years_per_risk": plan.ratio,
-        "peak_compute_pflops": max(compute_by_year) if compute_by_year else 0.0,
-        "satellites_launched": int(launches.sum()),
-        "flights": int(np.asarray(plan.flights).sum()),
-        "shells_used": list(plan.shells_used),
-        "plan": {"years": years, "shells": shells},
-        "compute_by_year": compute_by_year,
-        "risk_by_year": [float(v) for v in plan.risk_model],
-        "cost_by_year": [float(v) for v in plan.cost_usd],
-        "risk_breakdown": {"background": background, "intra-shell": intra,
-                           "failed satellites": failure},
-        "designs": designs,
-        "compliance": {
-            "max collision probability per satellite (life)": max_pc,
-            "max maneuvers per satellite-year": max_man,
-            "all used shells meet the 5-year rule": not noncompliant,
-            "shells needing propulsive disposal": sorted(set(noncompliant)),
-            "design life [yr]": life,
-        },
-        "margins": margins,
-        "open_questions": questions,
-    }
-    if choices is not None:
-        attrs["choices"] = {k: (v if isinstance(v, int | float | str) else str(v))
-                            for k, v in choices.params.items()}
-    return attrs, constraints
-
+    summary = TrialSummary(
+        status="ok",
+        study_sha256=loaded.sha256,
+        metric=metric,
+        compute_pflop_years=plan.total_compute_pflop_years,
+        risk=total_risk,
+        risk_exact=plan.total_risk_exact,
+        cost_usd=plan.total_cost_usd,
+        ratio_pflop_years_per_risk=plan.ratio,
+        peak_compute_pflops=max(compute_by_year) if compute_by_year else 0.0,
+        satellites_launched=int(launches.sum()),
+        flights=int(flights.sum()),
+        shells_used=list(plan.shells_used),
+        years=years,
+        shells=shells,
+        compute_pflops_by_year=compute_by_year,
+        risk_by_year=[float(v) for v in plan.risk_model],
+        cost_usd_by_year=[float(v) for v in plan.cost_usd],
+        fleet=fleet_by_year(years, launches, active, flights, compute_by_year,
+                            [cls.design_life_years for cls in inputs.classes], grid),
+        designs=designs,
+        risk_breakdown=RiskBreakdown(background=background, intra_shell=intra,
+                                     failed_satellites=failure),
+        compliance=Compliance(
+            max_collision_probability_per_sat_life=max_pc,
+            max_maneuvers_per_sat_year=max_man,
+            all_shells_meet_5yr_rule=not noncompliant,
+            shells_needing_propulsive_disposal=sorted(set(noncompliant)),
+            design_life_years=spec.technology.design_life_years,
+        ),
+        margins=margins,
+        open_questions=questions,
+        choices={} if choices is None else {
+            k: (v if isinstance(v, int | float | str) else str(v))
+            for k, v in choices.params.items()},
+    )
+    return summary, constraints
