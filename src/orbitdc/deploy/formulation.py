@@ -49,26 +49,31 @@ document             Pyomo                         unit
 ``C_min / u_C``      ``compute_floor``             compute units x yr (``-inf``: off)
 ``min(R, eps)/u_R``  ``risk_cap_max``              risk units (``inf``: no cap)
 ``R / u_R``          ``risk_cap_scale``            risk units (slack unit)
-``w_c, w_r, w_k``    ``weight_compute``, ...       objective weights
-``w_e, w_f``         ``weight_elastic``,           elastic objective weights
-                     ``family_weight[F]``
+``w_c``              ``weight_compute``            objective weight of compute
+``w_r``              ``weight_risk``               objective weight of risk
+``w_k``              ``weight_cost``               objective weight of cost
+``w_e``              ``weight_elastic``            objective weight of the elastic slacks
+``w_f``              ``family_weight[F]``          elastic weight of a family (0: not relaxed)
 (on/off)             ``slack_max[F]``              0, or ``inf`` while diagnosing
 ``x[s,c,y]``         ``launches[S,C,Y]``           satellites, integer
 ``f[s,y]``           ``flights[S,Y]``              flights, integer
 ``u[s]``             ``used[S]``                   binary
 ``N[s,y]``           ``population[S,Y]``           satellites, integer
 ``z[s,y]``           ``crowding[S,Y]``             satellites (chord of ``N^2``, / ``Cap_s``)
-``cy, ry, ky``       ``compute``, ``risk``,        compute, risk, cost units per year
-                     ``spending[Y]``
+``cy[y]``            ``compute[Y]``                compute units in service in a year
+``ry[y]``            ``risk[Y]``                   risk units of a year
+``ky[y]``            ``spending[Y]``               cost units spent in a year
 ``e_f``              ``slack_<family>``            fraction of the relaxed bound
 ===================  ============================  ========================================
 
-Constraints (section 4), in the order HiGHS receives them: ``shell_population``,
-``payload_per_flight``, ``slots_per_flight``, ``cadence``, ``capacity``, ``chords``,
-``spacing``, ``disposal``, ``compute_in_service``, ``risk_in_service``, ``spending_in_year``,
-and last the rows whose bounds a method sets (:data:`METHOD_ROWS`): ``budget_per_year``,
-``budget_total``, ``compute_target``, ``compute_total``, ``risk_cap``. The relaxable families
-(:data:`~orbitdc.deploy.families.REGISTRY`) carry their slack.
+Constraints (section 4), in the order HiGHS receives them: ``shell_population[S,Y]``,
+``payload_per_flight[S,Y]``, ``slots_per_flight[S,Y]``, ``cadence[Y]``, ``capacity[S,Y]``,
+``chords[S,Y,K]``, ``spacing[S]``, ``disposal[S]``, ``compute_in_service[Y]``,
+``risk_in_service[Y]``, ``spending_in_year[Y]``, and last the rows whose bounds a method sets
+(:data:`METHOD_ROWS`): ``budget_per_year[Y]``, ``budget_total``, ``compute_target[Y]``,
+``compute_total``, ``risk_cap``. The relaxable families
+(:data:`~orbitdc.deploy.families.REGISTRY`) carry their slack; the objective is
+``objective``.
 """
 
 from __future__ import annotations

@@ -151,44 +151,50 @@ class DeploymentMilp:
         if self.structure != old:
             self._build()
             return True
-        tick = time.perf_counter()
-        self._pass_model()
-        self._pending_s += time.perf_counter() - tick
+        assembly, transfer = self._pass_model()
+        self._pending_s += assembly + transfer
         return False
 
     def _build(self) -> None:
-        tick = time.perf_counter()
         self._handover = Handover(self.sets, self.data.life_years)
         self._highs = HighsInstance.new()
-        self.build_s = time.perf_counter() - tick
-        tick = time.perf_counter()
-        self._pass_model()
-        self.transfer_s = time.perf_counter() - tick
+        self.build_s, self.transfer_s = self._pass_model()
         self._pending_build_s = self.build_s
         self._pending_s = self.transfer_s
         self.builds += 1
 
-    def _pass_model(self) -> None:
-        """Hand the whole model to HiGHS (with no method in force: slacks off, weights 0)."""
+    def _pass_model(self) -> tuple[float, float]:
+        """Assemble the whole model and hand it to HiGHS (no method in force: slacks off).
+
+        Returns
+        -------
+        (float, float) [s]
+            Assembly time and hand-over (``passModel``) time.
+        """
+        tick = time.perf_counter()
         self._breakpoints = np.stack([pwl.breakpoints(int(c), self._segments)
                                       for c in self.data.capacity_sats])
         self._inputs = formulation.input_values(self.data, self._breakpoints)
         self._method = formulation.method_values(self.data, *_NO_METHOD)
         values = {**self._inputs, **self._method}
-        lp = self._handover.assemble(values)
         ho = self._handover
+        lp = ho.assemble(values)
+        cost = ho.costs(values)
         self._method_rows = np.arange(ho.method_first_row, len(lp.row_lower), dtype=np.int32)
         self._x_cols = ho.columns("launches").ravel()
         self._z_cols = ho.columns("crowding").ravel()
         self._slack_on = {fam.name: False for fam in REGISTRY}
+        assembled = time.perf_counter()
         with quiet():
             status = self._highs.highs.passModel(
                 len(lp.col_lower), len(lp.row_lower), len(lp.value),
                 int(highspy.MatrixFormat.kColwise), int(highspy.ObjSense.kMaximize), 0.0,
-                ho.costs(values), lp.col_lower, lp.col_upper, lp.row_lower, lp.row_upper,
+                cost, lp.col_lower, lp.col_upper, lp.row_lower, lp.row_upper,
                 lp.start[:-1], lp.index, lp.value, lp.integer.astype(np.int32))
         if status == highspy.HighsStatus.kError:  # pragma: no cover - a malformed model
             raise RuntimeError("HiGHS rejected the deployment model")
+        done = time.perf_counter()
+        return assembled - tick, done - assembled
 
     # ---- the Pyomo model ---------------------------------------------------------------------
     def pyomo_model(self, weights: Weights | None = None, limits: Limits | None = None,
