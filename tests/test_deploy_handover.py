@@ -17,8 +17,8 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 import pytest
-from scipy import sparse
 from pyomo.contrib.solver.common.factory import SolverFactory
+from scipy import sparse
 
 from deploy_cases import tiny_inputs
 from orbitdc.deploy import FAMILIES, DeploymentModel, Limits, SolverOptions, formulation
