@@ -147,18 +147,25 @@ def _compute_target_short(ck: Check) -> Shortfall | None:
 
 
 # ---- budgets ---------------------------------------------------------------------------------
+def _yearly_excess(ck: Check, family: str, over: np.ndarray, bad: np.ndarray, units: str,
+                   text: Callable[[float], str]) -> Shortfall | None:
+    """A per-year family's shortfall: the worst excess ``text(worst)`` and the years."""
+    if not bad.any():
+        return None
+    ys = _year_list(ck, bad)
+    worst = float(over[bad].max())
+    return Shortfall(family, worst, units, tuple(map(str, ys)),
+                     f"{text(worst)} over in {_years(ys)}")
+
+
 def _budget_per_year_over(ck: Check) -> Shortfall | None:
     d = ck.data
     if d.budget_usd_per_year is None:
         return None
     over = ck.plan.cost_usd - d.budget_usd_per_year
     bad = over > _TOL * np.maximum(d.budget_usd_per_year, d.cost_unit)
-    if not bad.any():
-        return None
-    ys = _year_list(ck, bad)
-    worst = float(over[bad].max())
-    return Shortfall("budget_per_year", worst, "USD", tuple(map(str, ys)),
-                     f"budget per year: up to {worst / 1e6:,.0f} M USD over in {_years(ys)}")
+    return _yearly_excess(ck, "budget_per_year", over, bad, "USD",
+                          lambda w: f"budget per year: up to {w / 1e6:,.0f} M USD")
 
 
 def _budget_per_year_binds(ck: Check) -> str | None:
@@ -170,15 +177,19 @@ def _budget_per_year_binds(ck: Check) -> str | None:
     return f"budget per year binds in {_years(ys)}" if ys else None
 
 
+def _total_excess(family: str, total: float, cap: float | None, scale: float, units: str,
+                  text: Callable[[float, float], str]) -> Shortfall | None:
+    """A horizon total over its cap by more than ``_TOL * scale``: ``text(over, cap)``."""
+    if cap is None or total - cap <= _TOL * max(cap, scale):
+        return None
+    return Shortfall(family, total - cap, units, (), text(total - cap, cap))
+
+
 def _budget_total_over(ck: Check) -> Shortfall | None:
-    cap = ck.cost_cap_usd
-    if cap is None:
-        return None
-    over = ck.plan.total_cost_usd - cap
-    if over <= _TOL * max(cap, ck.data.cost_unit):
-        return None
-    return Shortfall("budget_total", over, "USD", (),
-                     f"total budget: {over / 1e6:,.0f} M USD over (cap {cap / 1e6:,.0f} M USD)")
+    return _total_excess(
+        "budget_total", ck.plan.total_cost_usd, ck.cost_cap_usd, ck.data.cost_unit, "USD",
+        lambda over, cap: f"total budget: {over / 1e6:,.0f} M USD over "
+                          f"(cap {cap / 1e6:,.0f} M USD)")
 
 
 def _budget_total_binds(ck: Check) -> str | None:
@@ -191,13 +202,8 @@ def _budget_total_binds(ck: Check) -> str | None:
 # ---- launch cadence --------------------------------------------------------------------------
 def _cadence_over(ck: Check) -> Shortfall | None:
     over = ck.plan.flights.sum(axis=0) - ck.data.flights_per_year
-    bad = over > 1e-6
-    if not bad.any():
-        return None
-    ys = _year_list(ck, bad)
-    worst = float(over[bad].max())
-    return Shortfall("cadence", worst, "flights", tuple(map(str, ys)),
-                     f"launch cadence: up to {worst:,.0f} flights over in {_years(ys)}")
+    return _yearly_excess(ck, "cadence", over, over > 1e-6, "flights",
+                          lambda w: f"launch cadence: up to {w:,.0f} flights")
 
 
 def _cadence_binds(ck: Check) -> str | None:
@@ -229,14 +235,9 @@ def _capacity_binds(ck: Check) -> str | None:
 
 # ---- risk cap --------------------------------------------------------------------------------
 def _risk_cap_over(ck: Check) -> Shortfall | None:
-    cap = ck.risk_cap
-    if cap is None:
-        return None
-    over = ck.plan.total_risk_model - cap
-    if over <= _TOL * cap:
-        return None
-    return Shortfall("risk_cap", over, "risk", (),
-                     f"risk cap: exceeded by {over:.3g} (cap {cap:.3g})")
+    return _total_excess(
+        "risk_cap", ck.plan.total_risk_model, ck.risk_cap, 0.0, "risk",
+        lambda over, cap: f"risk cap: exceeded by {over:.3g} (cap {cap:.3g})")
 
 
 def _risk_cap_binds(ck: Check) -> str | None:

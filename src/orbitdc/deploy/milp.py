@@ -53,22 +53,9 @@ _NO_METHOD = (Weights(), Limits(), (None, None), None)
 class DeploymentMilp:
     """The deployment MILP of one study: build, update, solve.
 
-    Parameters
-    ----------
-    inputs : DeploymentInputs
-        Coefficients (see :mod:`orbitdc.deploy.inputs`).
-    solver_options : SolverOptions, optional
-    pwl_rel_error : float [-]
-        Target relative over-statement of the intra-shell ``k N^2`` term; fixes the number of
-        chord segments at build time from the largest shell capacity.
-    pwl_segments : int, optional
-        Fix the number of chord segments instead.
-
-    Notes
-    -----
-    ``update(inputs)`` with the same structure re-uses the HiGHS instance; a different
-    structure (shells, classes, years, design lives, or a capacity beyond what the chord
-    segments cover) rebuilds it.
+    Its parameters are those of :class:`orbitdc.deploy.DeploymentModel`, which adds the
+    methods; :mod:`orbitdc.deploy.objectives` and :mod:`orbitdc.deploy.diagnose` take this
+    class so that they need not import the methods' entry points.
     """
 
     def __init__(
