@@ -132,48 +132,43 @@ class Handover:
         return self.order[self._all_keys(name)].reshape(self.shape[name])
 
     # ---- assembly ----------------------------------------------------------------------------
-    def blocks(self, p: Values, names: tuple[str, ...]) -> list[Rows]:
-        """The row blocks ``names`` with parameter values ``p``."""
-        return [ROW_BLOCKS[name](self, p) for name in names]
+    def stack(self, p: Values, names: tuple[str, ...]) -> Rows:
+        """The row blocks ``names`` with parameter values ``p`` as one block, by row.
+
+        Within a row the entries keep their term order (a stable sort), which numbers the
+        columns as Pyomo does.
+        """
+        blocks = [ROW_BLOCKS[name](self, p) for name in names]
+        first = np.cumsum([0] + [len(b.lower) for b in blocks])
+        row = np.concatenate([b.row + f for b, f in zip(blocks, first[:-1], strict=True)])
+        sort = np.argsort(row, kind="stable")
+        return Rows(np.concatenate([b.lower for b in blocks]),
+                    np.concatenate([b.upper for b in blocks]), row[sort],
+                    np.concatenate([b.key for b in blocks])[sort],
+                    np.concatenate([b.coef for b in blocks])[sort])
 
     def assemble(self, p: Values) -> Lp:
         """The whole model with parameter values ``p`` (inputs and method), in Pyomo's order."""
-        names = tuple(ROW_BLOCKS)
-        blocks = self.blocks(p, names)
-        first = np.cumsum([0] + [len(b.lower) for b in blocks])
-        self.method_first_row = int(first[names.index(METHOD_ROWS[0])])
-        row = np.concatenate([b.row + f for b, f in zip(blocks, first[:-1], strict=True)])
-        key = np.concatenate([b.key for b in blocks])
-        coef = np.concatenate([b.coef for b in blocks])
-        sort = np.argsort(row, kind="stable")
-        row, key, coef = row[sort], key[sort], coef[sort]
+        rows = self.stack(p, tuple(ROW_BLOCKS))
+        self.method_first_row = len(rows.lower) - len(self.stack(p, METHOD_ROWS).lower)
         if self.order is None:
-            self.order = self._first_appearance(np.concatenate([key, self._objective_keys()]))
-        col = self.order[key]
-        nz = coef != 0.0
+            self.order = self._first_appearance(np.concatenate([rows.key,
+                                                                self._objective_keys()]))
+        nz = rows.coef != 0.0  # as Pyomo's interface, zero coefficients stay out
         lower, upper, integer = self.column_bounds(p)
-        start, index, value = _csc(col[nz], row[nz], coef[nz], len(lower))
-        return Lp(lower, upper, integer,
-                  np.concatenate([b.lower for b in blocks]),
-                  np.concatenate([b.upper for b in blocks]), start, index, value)
+        start, index, value = _csc(self.order[rows.key[nz]], rows.row[nz], rows.coef[nz],
+                                   len(lower))
+        return Lp(lower, upper, integer, rows.lower, rows.upper, start, index, value)
 
     def method_rows(self, p: Values) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
                                               np.ndarray]:
         """:data:`METHOD_ROWS` as CSR ``(lower, upper, start, column, value)`` for ``addRows``."""
         assert self.order is not None, "assemble() first"
-        blocks = self.blocks(p, METHOD_ROWS)
-        first = np.cumsum([0] + [len(b.lower) for b in blocks])
-        row = np.concatenate([b.row + f for b, f in zip(blocks, first[:-1], strict=True)])
-        key = np.concatenate([b.key for b in blocks])
-        coef = np.concatenate([b.coef for b in blocks])
-        sort = np.argsort(row, kind="stable")
-        row, col, coef = row[sort], self.order[key[sort]], coef[sort]
-        nz = coef != 0.0
-        row, col, coef = row[nz], col[nz], coef[nz]
-        start = np.searchsorted(row, np.arange(int(first[-1])))
-        return (np.concatenate([b.lower for b in blocks]),
-                np.concatenate([b.upper for b in blocks]),
-                start.astype(np.int32), col.astype(np.int32), coef)
+        rows = self.stack(p, METHOD_ROWS)
+        nz = rows.coef != 0.0
+        start = np.searchsorted(rows.row[nz], np.arange(len(rows.lower)))
+        return (rows.lower, rows.upper, start.astype(np.int32),
+                self.order[rows.key[nz]].astype(np.int32), rows.coef[nz])
 
     def column_bounds(self, p: Values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Lower and upper bounds and integrality of every column."""
