@@ -1,4 +1,4 @@
-"""Deployment MILP benchmark: Pyomo build, Pyomo -> HiGHS transfer and HiGHS solve times.
+"""Deployment MILP benchmark: model build, hand-over to HiGHS and HiGHS solve times.
 
 Two synthetic studies (plausible magnitudes, not the physics chain): payload falls with
 altitude, background risk peaks near 850 km, derelict risk grows with altitude, intra-shell
@@ -7,36 +7,58 @@ risk k_s ~ 2e-8 per satellite pair-year, a launch-cadence ramp and yearly budget
 * baseline: 15 altitudes x 2 inclinations x 2 classes x 10 years (30 shells)
 * large: 50 altitudes x 2 inclinations x 8 classes x 20 years (100 shells)
 
-For each: the Pyomo build, the transfer to HiGHS (persistent ``set_instance``), every
+For each: the model build and the hand-over to HiGHS (best of ``--repeat`` builds), every
 Dinkelbach step of the compute-per-risk objective, one epsilon-constraint point (maximum
 compute under a risk cap of 2.5x the best-ratio plan's risk), and an ``update()`` with new
 coefficients followed by a re-solve.
 
-    .venv/bin/python benchmarks/deploy.py [--threads 2] [--gap 0.005] [--time-limit 120]
-                                          [--only baseline|large] [--pareto 5]
+``--compare REF`` measures the implementation at git ref ``REF`` in the same run: it checks
+``REF`` out in a temporary worktree and runs this script there as a worker (the worker imports
+orbitdc from that worktree), then the current code, and prints both side by side. The machine
+is shared, so timings are noisy: builds are best-of-N, solves are HiGHS's own run time.
+
+    .venv/bin/python benchmarks/deploy.py [--threads 2] [--gap 0.005] [--time-limit 300]
+        [--only baseline|large] [--pareto 5] [--repeat 3] [--compare REF]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import os
+import subprocess
+import sys
+import tempfile
 import time
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from orbitdc.deploy import DeploymentModel, SolverOptions
+from orbitdc.deploy import DeploymentModel, Limits, SolverOptions
 from orbitdc.deploy.inputs import (
     DeploymentInputs,
     SatelliteCoefficients,
     ShellOption,
     SizeClassOption,
 )
+from orbitdc.deploy.objectives import _compute_spec
 from orbitdc.deploy.solve import highs_version
+
+try:
+    from orbitdc.deploy.types import Weights
+except ImportError:  # an implementation from before orbitdc.deploy.types (--compare)
+    from orbitdc.deploy import Weights  # type: ignore[attr-defined,no-redef]
+
+REPO = Path(__file__).resolve().parents[1]
+Row = tuple[str, str, str, str, str, str]
 
 
 def synthetic_inputs(n_alt: int, incs: list[str], powers_kw: list[float], n_years: int,
                      seed: int = 1, target_frac: float = 0.25) -> DeploymentInputs:
+    """A synthetic study of ``n_alt`` altitudes x ``incs`` inclinations x classes x years."""
     rng = np.random.default_rng(seed)
     alts = np.linspace(500.0, 1200.0, n_alt) if n_alt > 1 else np.array([550.0])
     shells = []
@@ -92,7 +114,7 @@ def perturbed(inp: DeploymentInputs, seed: int) -> DeploymentInputs:
     return replace(inp, coefficients=coeff, shells=shells)
 
 
-INSTANCES = {
+INSTANCES: dict[str, dict[str, Any]] = {
     "baseline": dict(n_alt=15, incs=["53", "dawn-dusk"], powers_kw=[100.0, 1000.0], n_years=10),
     "large": dict(n_alt=50, incs=["53", "dawn-dusk"],
                   powers_kw=[100.0, 200.0, 300.0, 500.0, 750.0, 1000.0, 1500.0, 2000.0],
@@ -100,35 +122,46 @@ INSTANCES = {
 }
 
 
-def run(name: str, options: SolverOptions, pareto_points: int) -> list[tuple[str, ...]]:
+def _size(model: DeploymentModel) -> str:
+    if hasattr(model, "size"):
+        cols, rows = model.size
+    else:  # before the matrix hand-over: the Pyomo model was built eagerly
+        cols, rows = model.model.nvariables(), model.model.nconstraints()
+    return f"{cols} vars, {rows} rows, K={model.structure.pwl_segments}"
+
+
+def run(name: str, options: SolverOptions, pareto_points: int, repeat: int) -> list[Row]:
+    """Measure one instance; one row per step."""
     inp = synthetic_inputs(**INSTANCES[name])
-    model = DeploymentModel(inp, options)
-    m = model.model
-    size = f"{m.nvariables()} vars, {m.nconstraints()} rows, K={model.structure.pwl_segments}"
-    rows = [(name, "build (Pyomo model)", f"{model.build_s:.2f}", "", "", size),
-            (name, "transfer (set_instance)", f"{model.transfer_s:.2f}", "", "", "")]
+    builds = []
+    for _ in range(max(repeat, 1)):
+        model = DeploymentModel(inp, options)
+        builds.append((model.build_s + model.transfer_s, model.build_s, model.transfer_s))
+    total, build, transfer = min(builds)
+    rows: list[Row] = [
+        (name, "build (model)", f"{build:.2f}", "", "", _size(model)),
+        (name, "transfer (to HiGHS)", f"{transfer:.2f}", "", "", ""),
+        (name, "build + transfer", f"{total:.2f}", "", "", f"best of {len(builds)}")]
 
     tick = time.perf_counter()
     res = model.maximize_ratio()
-    total = time.perf_counter() - tick
+    elapsed = time.perf_counter() - tick
     for i, step in enumerate(res.steps):
         r = step.record
         gap = "" if step.bound is None else f"{abs(step.bound - step.value):.3g} abs"
         rows.append((name, f"dinkelbach step {i}", f"{r.transfer_s:.2f}", f"{r.solve_s:.1f}",
                      gap, f"{r.termination}, ratio {step.ratio:.6g}"))
-    rows.append((name, "dinkelbach total", "", f"{total:.1f}", f"{res.ratio_gap:.2%} ratio",
+    rows.append((name, "dinkelbach total", "", f"{elapsed:.1f}", f"{res.ratio_gap:.2%} ratio",
                  f"converged={res.converged}, {len(res.plan.shells_used)} shells, "
                  f"{int(res.plan.launches.sum())} sats"))
 
     cap = 2.5 * res.plan.total_risk_model
-    from orbitdc.deploy import Limits, Weights
-    from orbitdc.deploy.objectives import _compute_spec
-
     sol = model.solve(label="eps point", weights=Weights(compute=1.0),
                       spec=_compute_spec(model), limits=Limits(risk_cap=cap))
     r = sol.record
     rows.append((name, "epsilon point (max compute)", f"{r.transfer_s:.2f}", f"{r.solve_s:.1f}",
-                 "" if r.gap is None else f"{r.gap:.2%}", f"{r.termination}, risk cap {cap:.3g}"))
+                 "" if r.gap is None else f"{r.gap:.2%}",
+                 f"{r.termination}, compute {r.incumbent:.6g}, risk cap {cap:.4g}"))
 
     tick = time.perf_counter()
     rebuilt = model.update(perturbed(inp, 7))
@@ -136,7 +169,8 @@ def run(name: str, options: SolverOptions, pareto_points: int) -> list[tuple[str
     tick = time.perf_counter()
     res2 = model.maximize_ratio()
     rows.append((name, "update() + ratio again", f"{upd:.2f}", f"{time.perf_counter() - tick:.1f}",
-                 f"{res2.ratio_gap:.2%} ratio", f"rebuilt={rebuilt}, {len(res2.steps)} steps"))
+                 f"{res2.ratio_gap:.2%} ratio", f"rebuilt={rebuilt}, {len(res2.steps)} steps, "
+                 f"ratio {res2.ratio:.6g}"))
 
     if pareto_points:
         tick = time.perf_counter()
@@ -151,28 +185,78 @@ def run(name: str, options: SolverOptions, pareto_points: int) -> list[tuple[str
     return rows
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--gap", type=float, default=0.005)
-    ap.add_argument("--time-limit", type=float, default=300.0)
-    ap.add_argument("--only", choices=sorted(INSTANCES))
-    ap.add_argument("--pareto", type=int, default=0, help="also sweep a front of N points")
-    args = ap.parse_args()
-    options = SolverOptions(time_limit_s=args.time_limit, mip_rel_gap=args.gap,
-                            threads=args.threads, seed=1)
-    names = [args.only] if args.only else list(INSTANCES)
-    print(f"HiGHS {highs_version()}, threads={args.threads}, mip_rel_gap={args.gap}, "
-          f"time limit {args.time_limit:g} s per solve", flush=True)
-    rows = [("instance", "step", "Pyomo s", "HiGHS s", "gap", "notes")]
-    for name in names:
-        print(f"... {name}", flush=True)
-        rows.extend(run(name, options, args.pareto))
+def _print(rows: list[tuple[str, ...]]) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for j, r in enumerate(rows):
         print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
         if j == 0:
             print("  ".join("-" * w for w in widths))
+
+
+def _worker_rows(ref: str, argv: list[str]) -> list[Row]:
+    """Run this script against the orbitdc of git ref ``ref`` (temporary worktree)."""
+    with tempfile.TemporaryDirectory(prefix="orbitdc-bench-") as tmp:
+        tree = Path(tmp) / "ref"
+        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), ref],
+                       check=True, capture_output=True)
+        try:
+            out = Path(tmp) / "rows.json"
+            env = {**os.environ, "PYTHONPATH": str(tree / "src")}
+            subprocess.run([sys.executable, __file__, *argv, "--json", str(out)], env=env,
+                           check=True)
+            return [tuple(r) for r in json.loads(out.read_text())]  # type: ignore[misc]
+        finally:
+            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)],
+                           check=False, capture_output=True)
+
+
+def main() -> None:
+    """Command line: measure, or compare with a git ref."""
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--gap", type=float, default=0.005)
+    ap.add_argument("--time-limit", type=float, default=300.0)
+    ap.add_argument("--only", choices=sorted(INSTANCES))
+    ap.add_argument("--pareto", type=int, default=0, help="also sweep a front of N points")
+    ap.add_argument("--repeat", type=int, default=3, help="builds per instance (best of N)")
+    ap.add_argument("--compare", metavar="REF", help="also measure git ref REF, side by side")
+    ap.add_argument("--json", type=Path, help=argparse.SUPPRESS)  # worker output
+    args = ap.parse_args()
+    options = SolverOptions(time_limit_s=args.time_limit, mip_rel_gap=args.gap,
+                            threads=args.threads, seed=1)
+    names = [args.only] if args.only else list(INSTANCES)
+    worker_argv = list(sys.argv[1:])
+    if args.compare:
+        i = worker_argv.index("--compare")
+        del worker_argv[i:i + 2]
+    if args.json is None:
+        print(f"{highs_version()}, threads={args.threads}, mip_rel_gap={args.gap}, "
+              f"time limit {args.time_limit:g} s per solve, cpus={os.cpu_count()}, "
+              f"load {os.getloadavg()[0]:.1f}", flush=True)
+    before: list[Row] = []
+    if args.compare:
+        print(f"... {args.compare} (temporary worktree)", flush=True)
+        before = _worker_rows(args.compare, worker_argv)
+    rows: list[Row] = []
+    for name in names:
+        if args.json is None:
+            print(f"... {name}", flush=True)
+        rows.extend(run(name, options, args.pareto, args.repeat))
+    if args.json is not None:
+        args.json.write_text(json.dumps(rows))
+        return
+    if not args.compare:
+        _print([("instance", "step", "Pyomo/transfer s", "HiGHS s", "gap", "notes"), *rows])
+        return
+    old = {(r[0], r[1]): r for r in before}
+    ref = args.compare
+    table: list[tuple[str, ...]] = [("instance", "step", f"{ref} transfer s", f"{ref} HiGHS s",
+                                     "now transfer s", "now HiGHS s", "now gap", "now notes",
+                                     f"{ref} notes")]
+    for r in rows:
+        o = old.get((r[0], r[1]), ("",) * 6)
+        table.append((r[0], r[1], o[2], o[3], r[2], r[3], r[4], r[5], o[5]))
+    _print(table)
 
 
 if __name__ == "__main__":

@@ -164,3 +164,15 @@ def test_per_family_check_says_which_relaxation_alone_suffices():
     assert d.alone["compute_target"] and d.alone["budget_per_year"]
     assert not d.alone["cadence"] and not d.alone["capacity"] and not d.alone["spacing"]
     assert "relaxing one family alone suffices for: compute target, budget per year" in d.message
+
+
+def test_the_model_method_passes_every_argument_to_the_diagnosis():
+    from orbitdc.deploy.diagnose import diagnose
+
+    inp = case(budget_usd_per_year=[60e6, 60e6], compute_target_pflops=6 * PFLOPS)
+    model = DeploymentModel(inp, EXACT)
+    via_method = model.diagnose_infeasibility(weights=only("compute_target", "budget_per_year"),
+                                              per_family=True)
+    direct = diagnose(model, None, only("compute_target", "budget_per_year"), per_family=True)
+    assert via_method.alone == direct.alone == {"compute_target": True, "budget_per_year": True}
+    assert via_method.message == direct.message

@@ -7,15 +7,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from orbitdc.deploy import DeploymentModel, Limits, SolverOptions, Weights, pwl
+from orbitdc.deploy import DeploymentModel, Limits, SolverOptions, pwl
 from orbitdc.deploy.inputs import (
     DeploymentInputs,
     SatelliteCoefficients,
     ShellOption,
     SizeClassOption,
 )
-from orbitdc.deploy.model import DEFAULT_PWL_REL_ERROR
+from orbitdc.deploy.milp import DEFAULT_PWL_REL_ERROR
 from orbitdc.deploy.solve import ObjectiveSpec
+from orbitdc.deploy.types import Weights
 
 
 def _brute(cap: int, b: np.ndarray) -> np.ndarray:

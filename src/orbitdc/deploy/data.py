@@ -1,7 +1,7 @@
 """DeploymentInputs as dense numpy tables aligned with the model's index sets, checked.
 
-The Pyomo model indexes shells, classes and years by position; this module turns the
-coefficient contract (:class:`~orbitdc.deploy.inputs.DeploymentInputs`) into arrays in that
+The model's sets list shells, classes and years in the order of the inputs; this module turns
+the coefficient contract (:class:`~orbitdc.deploy.inputs.DeploymentInputs`) into arrays in that
 order, rejects numbers outside their ranges with an :class:`~orbitdc.errors.InputError` naming
 the field, and computes the unit scales that keep the MILP's coefficients near 1.
 """
@@ -15,10 +15,6 @@ import numpy as np
 
 from orbitdc.deploy.inputs import DeploymentInputs
 from orbitdc.errors import InputError, require_range
-
-#: A bound at or beyond this magnitude is "no bound"; HiGHS treats |bound| >= 1e20 as infinite.
-#: (Pyomo's persistent HiGHS interface only tracks a mutable bound that starts finite.)
-NO_BOUND = 1e30
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """The numbers the deployment model needs: the contract between the physics and the MILP.
 
 The sizing, risk and launch models reduce a study (and, in an Optuna trial, one point of the
-design space) to these coefficient tables. The Pyomo model (:mod:`orbitdc.deploy.model`) is built
-once from the *structure* (the sets: shells, classes, years) and takes the *numbers* as mutable
+design space) to these coefficient tables. The model (:mod:`orbitdc.deploy.formulation`) is
+built once from the *structure* (the sets: shells, classes, years) and takes the *numbers* as
 parameters, so a new trial or a Dinkelbach / epsilon iteration re-solves without rebuilding.
 
 Units are in every field name. "Risk" is whatever metric the study selected (expected

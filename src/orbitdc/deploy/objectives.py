@@ -3,8 +3,10 @@
 Compute per risk by Dinkelbach's method, the compute-risk(-cost) Pareto front by the
 epsilon-constraint method (AUGMECON or lexicographic), maximum compute and minimum cost.
 
-Every method is a sequence of solves of the one persistent MILP (:class:`DeploymentModel`)
-with different objective weights and limits; see ``design/deployment_model.md``.
+Every method is a sequence of solves of the one persistent MILP
+(:class:`~orbitdc.deploy.milp.DeploymentMilp`) with different objective weights and limits; see
+``design/deployment_model.md``. The public entry points are the methods of
+:class:`orbitdc.deploy.DeploymentMilp`, with the same parameters.
 
 References
 ----------
@@ -25,9 +27,11 @@ from typing import Any
 
 import numpy as np
 
-from orbitdc.deploy.model import DeploymentModel, Limits, Solution, Weights
+from orbitdc.deploy.diagnose import DeploymentInfeasible, diagnose
+from orbitdc.deploy.milp import DeploymentMilp
 from orbitdc.deploy.plan import Plan
 from orbitdc.deploy.solve import DeploymentSolveError, ObjectiveSpec, SolveRecord, SolverOptions
+from orbitdc.deploy.types import Limits, Solution, Weights
 from orbitdc.errors import InputError, require_range
 
 #: AUGMECON augmentation: the risk (and cost) slack terms weigh this fraction of the compute
@@ -47,15 +51,15 @@ _STAGE_TOL = 1e-9
 
 
 # ---- shared helpers ----------------------------------------------------------------------------
-def _compute_spec(model: DeploymentModel, text: str = "compute") -> ObjectiveSpec:
+def _compute_spec(model: DeploymentMilp, text: str = "compute") -> ObjectiveSpec:
     return ObjectiveSpec(text, "PFLOP/s-yr", "maximize", model.data.compute_unit)
 
 
-def _risk_spec(model: DeploymentModel) -> ObjectiveSpec:
+def _risk_spec(model: DeploymentMilp) -> ObjectiveSpec:
     return ObjectiveSpec("risk", "risk", "minimize", model.data.risk_unit)
 
 
-def _cost_spec(model: DeploymentModel) -> ObjectiveSpec:
+def _cost_spec(model: DeploymentMilp) -> ObjectiveSpec:
     return ObjectiveSpec("cost", "USD", "minimize", model.data.cost_unit)
 
 
@@ -63,7 +67,7 @@ class _Infeasible(Exception):
     """A solve inside a sweep proved infeasible (the sweep skips the point)."""
 
 
-def checked(model: DeploymentModel, sol: Solution, limits: Limits,
+def checked(model: DeploymentMilp, sol: Solution, limits: Limits,
             diagnose_infeasible: bool = True) -> Plan:
     """Return the plan of a solve, or raise the right exception.
 
@@ -79,21 +83,17 @@ def checked(model: DeploymentModel, sol: Solution, limits: Limits,
     if sol.record.infeasible:
         if not diagnose_infeasible:
             raise _Infeasible
-        from orbitdc.deploy.diagnose import DeploymentInfeasible, diagnose
-
         raise DeploymentInfeasible(diagnose(model, limits))
     raise DeploymentSolveError(sol.record)
 
 
 def _combine(plan: Plan, label: str, records: list[SolveRecord]) -> Plan:
     """Relabel a plan and attach every record of the solves that produced it."""
-    from dataclasses import replace
-
     return replace(plan, label=label, records=tuple(records))
 
 
 def lexicographic(
-    model: DeploymentModel,
+    model: DeploymentMilp,
     first: str,
     limits: Limits,
     label: str,
@@ -138,7 +138,7 @@ def lexicographic(
     return _combine(_better(first, p1, s2.plan), label, [s1.record, s2.record])
 
 
-def _stage_two_options(model: DeploymentModel, first: SolveRecord) -> SolverOptions:
+def _stage_two_options(model: DeploymentMilp, first: SolveRecord) -> SolverOptions:
     limit = max(STAGE_TWO_MIN_S, STAGE_TWO_FACTOR * first.wall_s)
     if model.options.time_limit_s is not None:
         limit = min(limit, model.options.time_limit_s)
@@ -154,20 +154,18 @@ def _better(first: str, p1: Plan, p2: Plan) -> Plan:
 
 
 def _replace(limits: Limits, **changes: Any) -> Limits:
-    from dataclasses import replace
-
     return replace(limits, **changes)
 
 
 # ---- maximum compute / minimum cost --------------------------------------------------------------
-def maximize_compute(model: DeploymentModel, risk_cap: float | None = None) -> Plan:
+def maximize_compute(model: DeploymentMilp, risk_cap: float | None = None) -> Plan:
     """Most compute over the horizon (under an optional risk cap), then the least risk."""
     if risk_cap is not None:
         require_range("risk_cap", risk_cap, gt=0.0)
     return lexicographic(model, "compute", Limits(risk_cap=risk_cap), "max compute")
 
 
-def min_cost(model: DeploymentModel, compute_target: float | None = None,
+def min_cost(model: DeploymentMilp, compute_target: float | None = None,
              risk_cap: float | None = None) -> Plan:
     """Least launch + manufacturing cost meeting a compute target under a risk cap.
 
@@ -252,7 +250,7 @@ class RatioResult:
         return tuple(s.record for s in self.steps)
 
 
-def maximize_ratio(model: DeploymentModel, *, max_iterations: int = 30) -> RatioResult:
+def maximize_ratio(model: DeploymentMilp, *, max_iterations: int = 30) -> RatioResult:
     """Most compute per unit risk, ``max C(x) / R(x)``, by Dinkelbach's method on the MILP.
 
     Each iteration solves ``F(lambda) = max C - lambda R`` (a MILP: the same model with risk
@@ -430,7 +428,7 @@ def _grid(hi: float, lo: float, n: int) -> list[float]:
     return [hi - i * (hi - lo) / (n - 1) for i in range(n)]
 
 
-def pareto(model: DeploymentModel, points: int, *, with_cost: bool = False,
+def pareto(model: DeploymentMilp, points: int, with_cost: bool = False, *,
            cost_points: int | None = None, method: str = "augmecon") -> ParetoFront:
     """Front of compute (max) vs risk (min), optionally vs cost (min), by epsilon-constraint.
 
@@ -520,8 +518,6 @@ def _cap(eps: float, unit: float) -> float:
 
 
 def _flag_dominated(points: list[ParetoPoint], with_cost: bool) -> list[ParetoPoint]:
-    from dataclasses import replace
-
     cols = 3 if with_cost else 2
     vals = np.array([[p.plan.total_compute_pflop_years, -p.plan.total_risk_model,
                       -p.plan.total_cost_usd][:cols] for p in points]) if points else np.zeros(

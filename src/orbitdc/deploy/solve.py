@@ -1,4 +1,4 @@
-"""Solver options, one typed record per solve, and the HiGHS call through Pyomo's new interface.
+"""Solver options, one typed record per solve, and the HiGHS call.
 
 Every MILP solve leaves a :class:`SolveRecord` (termination, solution status, incumbent, bound,
 gap, build / transfer / solve times, solver version and options), in the manner of linopy's
@@ -18,6 +18,8 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+import numpy as np
 
 from orbitdc.errors import InputError, OrbitdcError, require_range
 
@@ -245,9 +247,38 @@ def highs_version() -> str:
     return "highs " + ".".join(str(x) for x in v)
 
 
+#: Pyomo's names for HiGHS's model status (``pyomo.contrib.solver.solvers.highs``), which the
+#: records kept when orbitdc solved through Pyomo's interface.
+_TERMINATION = {
+    "kNotset": "unknown", "kLoadError": "error", "kModelError": "error",
+    "kPresolveError": "error", "kSolveError": "error", "kPostsolveError": "error",
+    "kModelEmpty": "unknown", "kOptimal": "convergenceCriteriaSatisfied",
+    "kInfeasible": "provenInfeasible", "kUnboundedOrInfeasible": "infeasibleOrUnbounded",
+    "kUnbounded": "unbounded", "kObjectiveBound": "objectiveLimit",
+    "kObjectiveTarget": "objectiveLimit", "kTimeLimit": "maxTimeLimit",
+    "kIterationLimit": "iterationLimit", "kSolutionLimit": "iterationLimit",
+    "kUnknown": "unknown",
+}
+
+
+@dataclass
+class HighsInstance:
+    """One persistent HiGHS model and the pass-through options an earlier solve set on it."""
+
+    highs: Any
+    pass_through: set[str] = field(default_factory=set)
+
+    @classmethod
+    def new(cls) -> HighsInstance:
+        """A fresh, silent HiGHS instance."""
+        import highspy
+
+        with quiet():  # no banner on stdout
+            return cls(highspy.Highs())
+
+
 def run_highs(
-    solver: Any,
-    model: Any,
+    instance: HighsInstance,
     options: SolverOptions,
     *,
     label: str,
@@ -256,13 +287,13 @@ def run_highs(
     build_s: float = 0.0,
     transfer_s: float = 0.0,
 ) -> tuple[SolveRecord, Any]:
-    """Solve ``model`` on the persistent ``solver`` and record what happened.
+    """Solve the model loaded in ``instance`` and record what happened.
 
     Parameters
     ----------
-    solver : pyomo.contrib.solver.solvers.highs.Highs
-        Persistent solver (built once per model; later calls push only changed parameters).
-    model : pyomo ConcreteModel
+    instance : HighsInstance
+        The persistent HiGHS model (built once per structure; methods change only bounds,
+        costs and a few rows between solves).
     options : SolverOptions
     label : str
     spec : ObjectiveSpec
@@ -271,16 +302,17 @@ def run_highs(
     build_s : float [s]
         Model construction time to charge to this record.
     transfer_s : float [s]
-        Time already spent pushing this solve's changes to HiGHS (added to the interface's own).
+        Time spent handing this solve's model or changes to HiGHS.
 
     Returns
     -------
-    (SolveRecord, pyomo Results)
-        The results' solution loader is valid until the next solve.
+    (SolveRecord, numpy.ndarray or None)
+        The record and, if HiGHS has a feasible solution, the value of every column.
     """
     global _scheduler_threads
     import highspy
 
+    highs = instance.highs
     threads = options.threads or 0
     if _scheduler_threads is not None and _scheduler_threads != threads:
         highspy.Highs.resetThreadScheduler(True)
@@ -289,69 +321,69 @@ def run_highs(
     abs_gap = abs_gap_internal
     if abs_gap is None and options.mip_abs_gap is not None:
         abs_gap = options.mip_abs_gap / spec.scale
-    # HiGHS keeps an option until it is set again, and the persistent interface only sends the
-    # ones given: so every solve sends all of them, defaults included, and puts back the
-    # defaults of pass-through options an earlier solve on this instance set.
+    # HiGHS keeps an option until it is set again: so every solve sets all of them, defaults
+    # included, and puts back the defaults of pass-through options an earlier solve set.
     highs_opts: dict[str, Any] = {
+        "log_to_console": True,
+        "threads": threads,
+        "mip_rel_gap": options.mip_rel_gap,
         "random_seed": options.seed,
         "time_limit": math.inf if options.time_limit_s is None else options.time_limit_s,
         "mip_abs_gap": _highs_default("mip_abs_gap") if abs_gap is None else abs_gap,
     }
-    sent: set[str] = getattr(solver, "_orbitdc_pass_through", set())
-    for key in sent - set(options.highs_options):
+    for key in instance.pass_through - set(options.highs_options):
         highs_opts[key] = _highs_default(key)
     highs_opts.update(options.highs_options)
-    solver._orbitdc_pass_through = set(options.highs_options)
-    kwargs: dict[str, Any] = {
-        "load_solutions": False,
-        "raise_exception_on_nonoptimal_result": False,
-        "rel_gap": options.mip_rel_gap,
-        "threads": threads,
-        "solver_options": highs_opts,
-    }
+    instance.pass_through = set(options.highs_options)
 
     tick = time.perf_counter()
-    results = solver.solve(model, **kwargs)
+    with quiet():
+        for key, value in highs_opts.items():
+            highs.setOptionValue(key, value)
+        run_tick = time.perf_counter()
+        highs.run()
+        highs_s = time.perf_counter() - run_tick
+    status = highs.getModelStatus()
+    info = highs.getInfo()
+    has = info.primal_solution_status == 2
+    termination = _TERMINATION.get(status.name, "unknown")
+    if status == highspy.HighsModelStatus.kOptimal:
+        solution_status = "optimal"
+    elif has:
+        solution_status = "feasible"
+    else:
+        solution_status = "noSolution"
+    incumbent = info.objective_function_value if has else None
+    if info.mip_node_count == -1:
+        bound = incumbent if has and termination == "convergenceCriteriaSatisfied" else None
+    else:
+        bound = info.mip_dual_bound
+    columns = np.asarray(highs.getSolution().col_value, dtype=float) if has else None
     wall = time.perf_counter() - tick
 
-    timer = results.timing_info.timer
-    transfer = transfer_s
-    for name in ("set_instance", "update"):
-        try:
-            transfer += float(timer.get_total_time(name))
-        except (KeyError, RuntimeError, AttributeError):
-            pass
-    try:  # this run only (HiGHS's own run clock accumulates over the instance's lifetime)
-        highs_s = float(timer.get_total_time("optimize"))
-    except (KeyError, RuntimeError, AttributeError):
-        highs_s = float("nan")
-
-    status = results.solution_status.name
-    has = status in ("optimal", "feasible")
-    inc = spec.natural(results.incumbent_objective) if has else None
-    bnd = spec.natural(results.objective_bound)
+    inc = spec.natural(incumbent) if has else None
+    bnd = spec.natural(bound)
     gap = None
     if inc is not None and bnd is not None:
         gap = abs(bnd - inc) / max(abs(inc), 1e-12)
     used = options.as_dict()
     if abs_gap is not None:
         used["mip_abs_gap"] = abs_gap * spec.scale
-    nodes = getattr(results.extra_info, "mip_node_count", None)
     record = SolveRecord(
         label=label,
         objective=f"{spec.sense} {spec.text}",
         objective_units=spec.units,
-        termination=results.termination_condition.name,
-        solution_status=status,
+        termination=termination,
+        solution_status=solution_status,
         incumbent=inc,
         bound=bnd,
         gap=gap,
         build_s=build_s,
-        transfer_s=transfer,
+        transfer_s=transfer_s,
         solve_s=highs_s,
         wall_s=wall,
         solver=highs_version(),
         options=used,
-        nodes=int(nodes) if nodes is not None else None,
+        nodes=int(info.mip_node_count) if info.valid else None,
     )
-    return record, results
+    return record, columns
