@@ -128,6 +128,30 @@ def test_risk_table_and_bad_arguments():
     assert run("risk", "--altitude-km", "550", "--pc-threshold", "2").exit_code == 2
 
 
+def test_risk_of_a_given_satellite_and_of_a_study_class(baseline_path):
+    # --mass-kg/--cross-section-m2/--hard-body-radius-m skip sizing: a Starlink V2 mini
+    args = ("risk", "--altitude-km", "550", "--mass-kg", "800", "--cross-section-m2", "78",
+            "--hard-body-radius-m", "15", "--population", "no-starlink", "--json")
+    starlink = json.loads(run(*args).output)
+    esa = json.loads(run(*args, "--operator", "esa").output)
+    assert starlink["satellite"]["total_mass_kg"] == 800.0
+    for metric in ("collisions", "catastrophic_collisions", "disabling_impacts",
+                   "survivable_impacts", "maneuvers", "debris_index", "environmental_index"):
+        assert f"{metric}_per_sat_year" in starlink["per_satellite"]
+        assert metric in starlink["intra_k_per_sat2_year"]
+    assert starlink["settings"]["operator"] == "starlink" and esa["settings"]["operator"] == "esa"
+    assert (starlink["per_satellite"]["maneuvers_per_sat_year"]
+            != esa["per_satellite"]["maneuvers_per_sat_year"])
+    half = run("risk", "--altitude-km", "550", "--mass-kg", "800")
+    assert half.exit_code == 2 and "go together" in half.output
+    study = json.loads(run("risk", str(baseline_path), "--class", "S1000", "--shell",
+                           "550km-dawn-dusk", "--json").output)
+    assert study["satellite"]["power_compute_kw"] == 1000.0
+    assert study["settings"]["start_year"] == 2028
+    wrong = run("risk", str(baseline_path), "--class", "S7", "--shell", "550km-dawn-dusk")
+    assert wrong.exit_code == 2 and "--class = 'S7'" in wrong.output
+
+
 def test_screen_backend_choices_match_the_library():
     from orbitdc.cli.screen import _BACKENDS
     from orbitdc.propagation import BACKENDS

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
+import numpy as np
 import pytest
 
 from orbitdc.errors import InputError
@@ -63,10 +64,14 @@ def test_coefficients_of_the_baseline(baseline_path):
     for (shell, cls), c in inputs.coefficients.items():
         design = table.designs[(shell, cls)]
         risk = table.risks[(shell, cls)]
-        # Launch mass = dry satellite + station-keeping propellant for life + disposal.
+        # Launch mass = dry satellite + propellant for station keeping over the life and the
+        # disposal, by the rocket equation on the dry mass (Isp 2,500 s).
         life = spec.technology.design_life_years
-        assert c.mass_kg == pytest.approx(design.total_mass_kg + risk.disposal_propellant_kg
-                                          + risk.stationkeeping_propellant_kg_per_year * life)
+        dry = design.total_mass_kg - design.propellant_mass_kg
+        dv = risk.stationkeeping_dv_m_s_per_year * life + risk.disposal_dv_m_s
+        assert c.mass_kg == design.total_mass_kg
+        assert design.propellant_mass_kg == pytest.approx(
+            dry * np.expm1(dv / (2500.0 * 9.80665)), rel=0.02)
         assert c.compute_pflops == design.compute_pflops
         assert c.risk_per_sat_year == risk.metric(spec.risk.metric)
     # Higher shells keep their fragments longer: the per-satellite risk rises with altitude

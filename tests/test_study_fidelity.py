@@ -11,6 +11,7 @@ from orbitdc.collision.probability import pc_isotropic
 from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.orbits.shells import WalkerShell
 from orbitdc.propagation.walker import self_separation_km
+from orbitdc.risk.maneuvers import EncounterModel
 from orbitdc.spec import read_study
 from orbitdc.study.adapters import study_risk_settings
 from orbitdc.study.runner import RunOptions, run_study
@@ -45,9 +46,16 @@ def test_screened_maneuver_rate_counts_conjunctions_above_threshold():
     screened = {"misses_km": [0.05, 0.3, 1.2, 4.0], "sat_years": 2.0, "share": 0.5}
     sigma, hbr = 0.2, 0.02
     expected = int((pc_isotropic(screened["misses_km"], sigma, hbr) >= 1e-5).sum()) / (2.0 * 0.5)
-    assert maneuvers_per_sat_year(screened, 1e-5, sigma, hbr) == expected
-    assert maneuvers_per_sat_year({"misses_km": [], "sat_years": 1, "share": 1}, 1e-5, sigma,
-                                  hbr) == 0.0
+    one_sigma = EncounterModel("test", sigma)
+    assert maneuvers_per_sat_year(screened, 1e-5, one_sigma, hbr) == expected
+    assert maneuvers_per_sat_year({"misses_km": [], "sat_years": 1, "share": 1}, 1e-5,
+                                  one_sigma, hbr) == 0.0
+    # a mixture of sigmas weighs each miss by the share of encounters whose Pc exceeds it
+    mixture = EncounterModel("test", sigma, 1.0)
+    sigmas, weights = mixture.components()
+    by_hand = sum(w * int((pc_isotropic(screened["misses_km"], s, hbr) >= 1e-5).sum())
+                  for s, w in zip(sigmas, weights, strict=True)) / (2.0 * 0.5)
+    assert maneuvers_per_sat_year(screened, 1e-5, mixture, hbr) == pytest.approx(by_hand)
 
 
 def test_sampled_trial_records_geometry(tiny_study, tmp_path):

@@ -107,9 +107,10 @@ def test_fleet_accounting(technology):
     assert [r.flights for r in rows] == [2, 1, 0, 0, 0, 0]
     r = d.risk
     assert rows[1].avoidance_maneuvers == pytest.approx(14 * r.maneuvers_per_sat_year)
-    assert rows[1].catastrophic_collisions == pytest.approx(
+    assert rows[1].breakups == pytest.approx(
         14 * r.catastrophic_collisions_per_sat_year)
-    assert rows[1].impacts_1_10cm == pytest.approx(14 * r.lethal_nontrackable_per_sat_year)
+    assert rows[1].impacts_1_10cm == pytest.approx(
+        14 * (r.disabling_impacts_per_sat_year + r.survivable_impacts_per_sat_year))
     # retirements after the 2-year life: 10 in 2032, 4 in 2033; 10 % stay as derelicts
     assert [x.derelicts for x in rows] == pytest.approx([0, 0, 1.0, 0.4, 0, 0])
     # disposed ones re-enter 1 year later (1.4 yr rounded down), derelicts 3 years later

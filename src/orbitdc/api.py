@@ -36,7 +36,14 @@ if TYPE_CHECKING:
 
     from orbitdc.deploy import ParetoFront, Plan, RatioResult, SolverOptions
     from orbitdc.report.build import ReportFiles
-    from orbitdc.risk.model import IntraCoefficients, RiskSettings, SatelliteRisk, ShellRisk
+    from orbitdc.risk.model import (
+        GenericSatellite,
+        IntraCoefficients,
+        RiskSettings,
+        Satellite,
+        SatelliteRisk,
+        ShellRisk,
+    )
     from orbitdc.sizing.satellite import SatelliteDesign
     from orbitdc.study.coefficients import CoefficientTable, DesignPoint
     from orbitdc.study.runner import Progress as RunProgress
@@ -55,6 +62,8 @@ __all__ = [
     "Study",
     "assess_risk",
     "build_report",
+    "generic_satellite",
+    "size_and_assess_risk",
     "load_study",
     "risk_settings",
     "satellite_technology",
@@ -139,11 +148,42 @@ def risk_settings(models_dir: str | os.PathLike[str] | None = None,
     return RiskSettings.from_catalogs(models_dir, **overrides)
 
 
+def generic_satellite(
+    *,
+    mass_kg: float,
+    cross_section_m2: float,
+    hard_body_radius_m: float,
+    altitude_km: float,
+    inclination: str | float | InclinationFamily = "53",
+    design_life_years: float | None = None,
+    models_dir: str | os.PathLike[str] | None = None,
+) -> GenericSatellite:
+    """A satellite to assess without sizing it: mass, mean cross-section, hard-body radius.
+
+    Its drag coefficient is the bus catalog's; the design life defaults to the study schema's.
+    """
+    from orbitdc.risk.model import GenericSatellite
+
+    family = (inclination if isinstance(inclination, InclinationFamily)
+              else InclinationFamily.parse(inclination, "inclination"))
+    tech = satellite_technology(models_dir)
+    return GenericSatellite(
+        altitude_km=altitude_km,
+        inclination_deg=family.inclination_deg(altitude_km),
+        total_mass_kg=mass_kg,
+        cross_section_m2=cross_section_m2,
+        hard_body_radius_m=hard_body_radius_m,
+        design_life_years=(Technology().design_life_years if design_life_years is None
+                           else design_life_years),
+        drag_coefficient=tech.bus.drag_coefficient,
+    )
+
+
 @dataclass(frozen=True)
 class RiskAssessment:
     """Risk of one satellite and of a shell of ``satellites`` copies of it."""
 
-    design: SatelliteDesign
+    design: Satellite
     settings: RiskSettings
     satellite: SatelliteRisk
     shell: ShellRisk
@@ -151,28 +191,31 @@ class RiskAssessment:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dictionary with unit-named keys (the ``orbitdc risk --json`` layout)."""
+        from orbitdc.risk.model import METRICS
+
         d = self.design
+        s = self.settings
         return {
             "satellite": {
-                "power_compute_kw": d.power_compute_kw,
+                "power_compute_kw": getattr(d, "power_compute_kw", None),
                 "total_mass_kg": d.total_mass_kg,
-                "cross_section_m2": d.cross_section_m2,
+                "collision_cross_section_m2": self.satellite.collision_cross_section_m2,
                 "hard_body_radius_m": d.hard_body_radius_m,
                 "ballistic_coefficient_kg_m2": d.ballistic_coefficient_kg_m2,
             },
             "per_satellite": self.satellite.to_dict(),
             "per_shell": self.shell.to_dict(),
-            "intra_k_per_sat2_year": {"collisions": self.intra.collisions,
-                                      "maneuvers": self.intra.maneuvers,
-                                      "debris_index": self.intra.debris_index},
-            "settings": {"activity": self.settings.activity,
-                         "pc_threshold": self.settings.pc_threshold,
-                         "coordinated": self.settings.coordinated},
+            "intra_k_per_sat2_year": {m: self.intra.metric(m) for m in METRICS},
+            "settings": {"operator": s.operator, "activity": s.activity,
+                         "start_year": s.start_year, "population": s.population,
+                         "background_growth": s.background_growth,
+                         "pc_threshold": s.pc_threshold, "coordinated": s.coordinated},
+            "warnings": list(self.shell.warnings),
         }
 
 
 def assess_risk(
-    design: SatelliteDesign,
+    design: Satellite,
     *,
     satellites: int = 1,
     settings: RiskSettings | None = None,
@@ -197,6 +240,46 @@ def assess_risk(
         shell=assess_shell(design, satellites, settings, env, satellite=sat),
         intra=intra_coefficients(design, sat, settings),
     )
+
+
+def size_and_assess_risk(
+    power_kw: float,
+    altitude_km: float,
+    inclination: str | float | InclinationFamily = "53",
+    *,
+    satellites: int = 1,
+    models_dir: str | os.PathLike[str] | None = None,
+    radiator_temp_k: float | None = None,
+    design_life_years: float | None = None,
+    eclipse_load_fraction: float | None = None,
+    technology: dict[str, str | None] | None = None,
+    **overrides: object,
+) -> RiskAssessment:
+    """Size a satellite with the propulsion its orbit needs, then assess it (as the optimiser).
+
+    ``technology`` holds catalog names (:func:`satellite_technology`); ``overrides`` risk
+    settings (:func:`risk_settings`).
+    """
+    from orbitdc.environment.debris import DebrisEnvironment
+    from orbitdc.risk.model import assess_shell, intra_coefficients
+    from orbitdc.study.coefficients import size_and_assess
+
+    defaults = Technology()
+    settings = risk_settings(models_dir, **overrides)
+    env = DebrisEnvironment.load(directory=models_dir)
+    family = (inclination if isinstance(inclination, InclinationFamily)
+              else InclinationFamily.parse(inclination, "inclination"))
+    design, sat = size_and_assess(
+        power_kw, altitude_km, family, satellite_technology(models_dir, **(technology or {})),
+        settings, env,
+        radiator_temp_k=defaults.radiator_temp_k if radiator_temp_k is None else radiator_temp_k,
+        design_life_years=(defaults.design_life_years if design_life_years is None
+                           else design_life_years),
+        eclipse_load_fraction=(defaults.eclipse_load_fraction if eclipse_load_fraction is None
+                               else eclipse_load_fraction))
+    return RiskAssessment(design, settings, sat,
+                          assess_shell(design, satellites, settings, env, satellite=sat),
+                          intra_coefficients(design, sat, settings))
 
 
 def screen(*args: Any, **kwargs: Any) -> Any:
@@ -354,6 +437,48 @@ class Study:
         from orbitdc.study.coefficients import build_coefficients
 
         return build_coefficients(self.loaded, point, progress=progress)
+
+    def risk(self, class_name: str, shell_key: str, *, satellites: int = 1,
+             **overrides: object) -> RiskAssessment:
+        """Risk of one class in one candidate shell, with the study's technology and settings.
+
+        The satellite is sized with the propulsion its orbit needs, as the optimiser sees it;
+        ``overrides`` change risk settings (``operator``, ``activity``, ``pc_threshold``...).
+        """
+        from dataclasses import replace as _replace
+
+        from orbitdc.environment.debris import DebrisEnvironment
+        from orbitdc.risk.model import assess_shell, intra_coefficients
+        from orbitdc.study.adapters import shell_key as make_key
+        from orbitdc.study.adapters import study_risk_settings, study_technology
+        from orbitdc.study.coefficients import size_and_assess
+
+        spec = self.spec
+        classes = {c.name: c for c in spec.classes}
+        if class_name not in classes:
+            raise InputError("--class", class_name, "must be one of " + ", ".join(classes),
+                             source=str(self.path))
+        shells = {make_key(h, f): (h, f) for f in spec.shells.families()
+                  for h in spec.shells.altitudes_km()}
+        if shell_key not in shells:
+            raise InputError("--shell", shell_key,
+                             "must be a candidate shell of the study, e.g. "
+                             + ", ".join(list(shells)[:4]) + "...", source=str(self.path))
+        settings = study_risk_settings(self.loaded)
+        given = {k: v for k, v in overrides.items() if v is not None}
+        if "operator" in given:
+            settings = settings.with_operator(str(given.pop("operator")))
+        settings = _replace(settings, **given)  # type: ignore[arg-type]
+        env = DebrisEnvironment.load(directory=self.models_dir)
+        altitude, family = shells[shell_key]
+        t = spec.technology
+        design, sat = size_and_assess(
+            classes[class_name].power_kw, altitude, family, study_technology(self.loaded),
+            settings, env, radiator_temp_k=t.radiator_temp_k,
+            design_life_years=t.design_life_years, eclipse_load_fraction=t.eclipse_load_fraction)
+        return RiskAssessment(design, settings, sat,
+                              assess_shell(design, satellites, settings, env, satellite=sat),
+                              intra_coefficients(design, sat, settings))
 
     def solver_options(self) -> SolverOptions:
         """HiGHS options of ``[solver]``."""

@@ -68,13 +68,17 @@ class PopulationSpec(click.ParamType):
               show_default=True, help="Window length [h].")
 @click.option("--threshold-km", type=click.FloatRange(0.0, 1000.0, min_open=True), default=5.0,
               show_default=True, help="Report approaches closer than this [km].")
-@click.option("--sigma-km", type=click.FloatRange(0.0, min_open=True), default=0.2,
-              show_default=True,
-              help="Combined 1-sigma position uncertainty per encounter-plane axis [km].")
+@click.option("--sigma-km", type=click.FloatRange(0.0, min_open=True), default=None,
+              help="Combined 1-sigma position uncertainty per encounter-plane axis [km] "
+                   "[default: the operator's median in models/operations.csv].")
+@click.option("--operator", default="starlink", show_default=True,
+              help="Operator class of models/operations.csv whose encounter sigma is the "
+                   "default (as in orbitdc risk).")
 @click.option("--hbr-m", type=click.FloatRange(0.0, min_open=True), default=20.0,
               show_default=True, help="Combined hard-body radius [m].")
-@click.option("--pc-threshold", type=click.FloatRange(0.0, 1.0, min_open=True), default=1e-5,
-              show_default=True, help="Collision probability that triggers a maneuver.")
+@click.option("--pc-threshold", type=click.FloatRange(0.0, 1.0, min_open=True), default=None,
+              help="Collision probability that triggers a maneuver [default: "
+                   "models/operations.csv, as in orbitdc risk].")
 @click.option("--step-s", type=click.FloatRange(1.0, 600.0), default=None,
               help="Sampling step [s] (default 60).")
 @click.option("--window-hours", type=click.FloatRange(0.0, min_open=True), default=6.0,
@@ -98,9 +102,10 @@ def screen(
     start: datetime,
     hours: float,
     threshold_km: float,
-    sigma_km: float,
+    sigma_km: float | None,
+    operator: str,
     hbr_m: float,
-    pc_threshold: float,
+    pc_threshold: float | None,
     step_s: float | None,
     window_hours: float,
     backend: str,
@@ -121,8 +126,12 @@ def screen(
       orbitdc screen walker:550:53:1584/72/17 --against catalog.tle \\
         --start 2025-01-01T00:00:00 --out conjunctions.csv
     """
+    from orbitdc.api import risk_settings
     from orbitdc.screening import CSV_COLUMNS, parse_population_spec
 
+    defaults = risk_settings(operator=operator)
+    sigma_km = defaults.encounter.sigma_km if sigma_km is None else sigma_km
+    pc_threshold = defaults.pc_threshold if pc_threshold is None else pc_threshold
     population = parse_population_spec(catalog, start, "catalog")
     background = parse_population_spec(against, start, "--against") if against else None
     client = None

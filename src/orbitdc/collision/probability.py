@@ -29,7 +29,7 @@ import functools
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import optimize, special
+from scipy import special
 
 FloatArray = NDArray[np.float64]
 
@@ -41,7 +41,12 @@ def legendre_nodes(order: int) -> tuple[FloatArray, FloatArray]:
     return np.asarray(nodes, dtype=float), np.asarray(weights, dtype=float)
 
 
-def pc_isotropic(miss_km: ArrayLike, sigma_km: ArrayLike, hbr_km: ArrayLike) -> FloatArray:
+#: Below this the chi-square CDF is replaced by the radial integral (full relative precision).
+_TAIL = 1e-100
+
+
+def pc_isotropic(miss_km: ArrayLike, sigma_km: ArrayLike, hbr_km: ArrayLike, *,
+                 tail: bool = True) -> FloatArray:
     """Exact collision probability for an isotropic encounter-plane covariance [-].
 
     ``Pc = F_ncx2((HBR/sigma)^2; k=2, lambda=(d/sigma)^2)`` (Chan [2]_). Far in the tail, where
@@ -57,6 +62,10 @@ def pc_isotropic(miss_km: ArrayLike, sigma_km: ArrayLike, hbr_km: ArrayLike) -> 
         Standard deviation of the combined relative position along each encounter-plane axis.
     hbr_km : array_like [km]
         Combined hard-body radius (sum of the two objects' radii).
+    tail : bool
+        Evaluate probabilities below 1e-100 to full relative precision; ``False`` returns the
+        chi-square CDF there (about 0 or underflowed), enough wherever such values are
+        negligible (thresholds, integrals over the encounter plane) and much faster.
     """
     d, s, r = np.broadcast_arrays(
         np.asarray(miss_km, dtype=float),
@@ -66,16 +75,16 @@ def pc_isotropic(miss_km: ArrayLike, sigma_km: ArrayLike, hbr_km: ArrayLike) -> 
     # chndtr is the non-central chi-square CDF ufunc behind scipy.stats.ncx2.cdf, without the
     # per-call argument checking that dominates scalar root finding.
     out = np.asarray(special.chndtr((r / s) ** 2, 2.0, (d / s) ** 2), dtype=float)
-    tail = out < 1e-100
-    if np.any(tail):
+    far = out < _TAIL
+    if tail and np.any(far):
         nodes, weights = legendre_nodes(64)
-        dt, st_, rt = d[tail][..., None], s[tail][..., None], r[tail][..., None]
+        dt, st_, rt = d[far][..., None], s[far][..., None], r[far][..., None]
         rho = 0.5 * rt * (nodes + 1.0)
         f = (rho / st_**2) * np.exp(-((rho - dt) ** 2) / (2.0 * st_**2)) * special.i0e(
             rho * dt / st_**2
         )
         out = out.copy()
-        out[tail] = np.sum(f * weights, axis=-1) * 0.5 * r[tail]
+        out[far] = np.sum(f * weights, axis=-1) * 0.5 * r[far]
     return out
 
 
@@ -136,25 +145,68 @@ def pc_foster(
     )
 
 
+def miss_distances_for_pc_km(pc_threshold: float, sigma_km: ArrayLike,
+                             hbr_km: float) -> FloatArray:
+    """Miss distances below which isotropic encounters have ``Pc >= pc_threshold`` [km].
+
+    Vectorised over ``sigma_km``. ``Pc`` decreases monotonically with the miss distance, so the
+    root of ``log Pc(d) = log Pc*`` is unique. The bracket starts from the small-HBR estimate
+    ``d0^2 = 2 sigma^2 ln(HBR^2 / (2 sigma^2 Pc*))`` and the root is found by the Illinois
+    variant of regula falsi on all sigmas at once, in ``d^2`` where ``log Pc`` is nearly linear
+    (a handful of exact evaluations; it keeps the bracket, so it cannot diverge), to 1e-12.
+    Zero where even a head-on miss (``d = 0``) stays below the threshold.
+    """
+    sig = np.atleast_1d(np.asarray(sigma_km, dtype=float))
+    log_pc = np.log(pc_threshold)
+
+    # in u = d^2 the log-probability is nearly linear (Gaussian tail), so regula falsi on u
+    # converges in a few steps
+    # thresholds are far above 1e-100, so the tail's precision cannot move the root
+    def excess(u: FloatArray) -> FloatArray:
+        return np.log(np.maximum(pc_isotropic(np.sqrt(u), sig, hbr_km, tail=False), 1e-300)) \
+            - log_pc
+
+    f_lo = excess(np.zeros_like(sig))
+    reach = f_lo >= 0.0
+    if not np.any(reach):
+        return np.zeros(np.shape(sigma_km))
+    guess = 2.0 * sig**2 * np.maximum(np.log(hbr_km**2 / (2.0 * sig**2 * pc_threshold)), 0.0)
+    lo = np.zeros_like(sig)
+    hi = (np.sqrt(2.0 * guess) + hbr_km + sig) ** 2
+    f_hi = excess(hi)
+    for _ in range(60):
+        grow = reach & (f_hi > 0.0)
+        if not np.any(grow):
+            break
+        lo, f_lo = np.where(grow, hi, lo), np.where(grow, f_hi, f_lo)
+        hi = np.where(grow, 4.0 * hi, hi)
+        f_hi = np.where(grow, excess(hi), f_hi)
+    side = np.zeros(sig.shape, dtype=int)
+    for _ in range(100):
+        x = np.where(reach, (lo * f_hi - hi * f_lo) / np.where(f_hi != f_lo, f_hi - f_lo, 1.0),
+                     lo)
+        x = np.clip(x, lo, hi)
+        fx = excess(x)
+        above = fx > 0.0
+        # Illinois: halve the stale end's value when the same side moves twice in a row
+        f_hi = np.where(above & (side == 1), 0.5 * f_hi, f_hi)
+        f_lo = np.where(~above & (side == -1), 0.5 * f_lo, f_lo)
+        lo, f_lo = np.where(above, x, lo), np.where(above, fx, f_lo)
+        hi, f_hi = np.where(above, hi, x), np.where(above, f_hi, fx)
+        side = np.where(above, 1, -1)
+        if np.all(~reach | (hi - lo <= 1e-12 * (1.0 + hi)) | (np.abs(fx) < 1e-12)):
+            break
+    root = np.where(np.abs(f_lo) < np.abs(f_hi), lo, hi)
+    return np.asarray(np.where(reach, np.sqrt(root), 0.0), dtype=float).reshape(
+        np.shape(sigma_km))
+
+
 def miss_distance_for_pc_km(pc_threshold: float, sigma_km: float, hbr_km: float) -> float:
     """Miss distance below which an isotropic encounter has ``Pc >= pc_threshold`` [km].
 
-    ``Pc`` decreases monotonically with the miss distance, so the root of
-    ``pc_isotropic(d) = threshold`` is unique; returns 0 when even a head-on miss (``d = 0``)
-    stays below the threshold.
+    The scalar case of :func:`miss_distances_for_pc_km`.
     """
-    if float(pc_isotropic(0.0, sigma_km, hbr_km)) < pc_threshold:
-        return 0.0
-
-    def excess(d: float) -> float:
-        return float(np.log(max(float(pc_isotropic(d, sigma_km, hbr_km)), 1e-300)) - np.log(
-            pc_threshold
-        ))
-
-    hi = sigma_km
-    while excess(hi) > 0.0:
-        hi *= 2.0
-    return float(optimize.brentq(excess, 0.0, hi, xtol=1e-12, rtol=1e-12))
+    return float(miss_distances_for_pc_km(pc_threshold, sigma_km, hbr_km))
 
 
 def encounter_frame(

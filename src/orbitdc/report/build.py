@@ -223,7 +223,7 @@ def pareto_rows(front: Sequence[TrialRecord], study: str = "") -> list[dict[str,
             totals = s.fleet_totals()
             row["peak_satellites_in_service"] = totals["satellites_in_service"]
             row["avoidance_maneuvers"] = totals["avoidance_maneuvers"]
-            row["catastrophic_collisions"] = totals["catastrophic_collisions"]
+            row["catastrophic_collisions"] = totals["breakups"]
         row.update({f"param_{k}": v for k, v in r.params.items()})
         rows.append(row)
     return rows

@@ -147,12 +147,14 @@ def sizing(s: TrialSummary) -> Table:
 
 def per_satellite_risk(s: TrialSummary) -> Table:
     """Per-satellite-year rates behind the fleet figures."""
-    rows = [[d.name, d.risk.maneuvers_per_sat_year, d.risk.catastrophic_collisions_per_sat_year,
-             d.risk.lethal_nontrackable_per_sat_year, d.risk.disabling_impacts_per_sat_year,
+    rows = [[d.name, d.risk.maneuvers_per_sat_year, d.risk.collisions_per_sat_year,
+             d.risk.catastrophic_collisions_per_sat_year, d.risk.survivable_impacts_per_sat_year,
+             d.risk.disabling_impacts_per_sat_year, d.risk.collision_probability_orbital_life,
              d.risk.disposal_years] for d in s.designs]
-    return Table(["shell / class", "maneuvers [1/(sat yr)]", "catastrophic collisions "
-                  "[1/(sat yr)]", "1-10 cm impacts [1/(sat yr)]", "disabling impacts "
-                  "[1/(sat yr)]", "disposal time [yr]"], rows)
+    return Table(["shell / class", "maneuvers [1/(sat yr)]", "collisions >= 10 cm "
+                  "[1/(sat yr)]", "catastrophic collisions [1/(sat yr)]", "survivable 1-10 cm "
+                  "impacts [1/(sat yr)]", "disabling impacts [1/(sat yr)]",
+                  "collision probability, orbital life [-]", "disposal time [yr]"], rows)
 
 
 def margins(s: TrialSummary) -> Table:

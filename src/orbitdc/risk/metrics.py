@@ -55,16 +55,27 @@ class Quantity:
 #: The debris-risk metrics a study can select (``[risk] metric``); yearly values are per year,
 #: the objective is their sum over the horizon.
 RISK_METRICS: tuple[Quantity, ...] = (
-    Quantity("collisions", "expected collisions", "collisions",
-             "Expected collisions of the fleet's satellites: with tracked objects that slip under "
-             "the maneuver threshold, with untracked objects >= 10 cm and with 1-10 cm "
-             "fragments."),
+    Quantity("collisions", "collisions with objects >= 10 cm", "collisions",
+             "Expected collisions with objects >= 10 cm (NASA-STD-8719.14's large objects): "
+             "tracked objects the maneuvers miss, and untracked objects >= 10 cm."),
+    Quantity("catastrophic_collisions", "catastrophic collisions", "collisions",
+             "Expected collisions that break up the part they hit (>= 40 J/g against its mass: "
+             "the bus and the whole satellite, or one wing)."),
+    Quantity("disabling_impacts", "disabling 1-10 cm impacts", "impacts",
+             "Expected 1-10 cm impacts on the bus, which end the satellite (too small to track "
+             "and avoid)."),
+    Quantity("survivable_impacts", "survivable 1-10 cm impacts", "impacts",
+             "Expected 1-10 cm impacts on the array and radiator wings (local damage)."),
     Quantity("maneuvers", "avoidance maneuvers", "maneuvers",
              "Collision-avoidance maneuvers against tracked objects at the collision-probability "
              "threshold."),
     Quantity("debris_index", "debris index", "fragment-years",
-             "Fragments >= 10 cm the fleet adds to the environment times the years they stay in "
-             "orbit, from collisions of active satellites and of failed satellites (derelicts)."),
+             "Fragments >= 10 cm the fleet's collisions create times the years they stay in "
+             "orbit: from active satellites, failed satellites (derelicts) and the decay after "
+             "disposal."),
+    Quantity("environmental_index", "environmental index", "collisions caused",
+             "The same fragments weighted by the rate at which they hit intact objects over "
+             "their lives: the collisions they are expected to cause (ECOB/CSI-like)."),
 )
 
 #: Names of :data:`RISK_METRICS`, in order.
@@ -81,12 +92,11 @@ FLEET_QUANTITIES: tuple[Quantity, ...] = (
     Quantity("flights", "flights", "flights", "Launch-vehicle flights in the year."),
     Quantity("avoidance_maneuvers", "avoidance maneuvers", "maneuvers",
              "Expected collision-avoidance maneuvers against the catalogued background."),
-    Quantity("catastrophic_collisions", "catastrophic collisions", "collisions",
-             "Expected collisions with objects >= 10 cm that are not avoided (each breaks the "
-             "satellite up)."),
+    Quantity("breakups", "catastrophic collisions", "collisions",
+             "Expected collisions of the fleet that break up the part they hit (>= 40 J/g)."),
     Quantity("impacts_1_10cm", "1-10 cm impacts", "impacts",
-             "Expected impacts of 1-10 cm fragments (lethal non-trackable) on the whole "
-             "satellite."),
+             "Expected impacts of 1-10 cm fragments on the whole satellite (disabling on the "
+             "bus, survivable on the wings)."),
     Quantity("derelicts", "failures left as derelicts", "satellites",
              "Retiring satellites that fail before disposal and stay as derelicts."),
     Quantity("reentries", "re-entries", "satellites",

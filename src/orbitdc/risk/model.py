@@ -1,47 +1,50 @@
 """Debris risk of one satellite in a shell, and of a whole shell of ``N`` satellites.
 
-Three metrics, selectable by name in a study (``collisions``, ``maneuvers``, ``debris_index``),
-per satellite-year:
+Metrics a study can select (``[risk] metric``; :data:`METRICS`), per satellite-year:
 
 ``collisions``
-    Expected collisions: with tracked objects that slip under the maneuver threshold, with
-    untracked objects >= 10 cm, and with 1-10 cm fragments (lethal non-trackable)
-    (:mod:`~orbitdc.collision.flux`, :mod:`~orbitdc.risk.maneuvers`).
+    Expected collisions with objects >= 10 cm (the NASA-STD-8719.14 "large object" quantity):
+    tracked objects the operator's maneuvers miss, and untracked objects >= 10 cm.
+``catastrophic_collisions``
+    Those that break the part they hit (>= 40 J/g against that part's mass).
+``disabling_impacts`` / ``survivable_impacts``
+    1-10 cm hits on the bus (the satellite is lost) / on the array and radiator wings (local
+    damage).
 ``maneuvers``
     Collision-avoidance maneuvers against the tracked background at the probability threshold.
 ``debris_index``
-    Fragment-years added to the environment: expected collisions with objects >= 10 cm x the
-    fragments >= 10 cm they create (NASA standard breakup model, :mod:`~orbitdc.collision.breakup`)
-    x the fragments' residual lifetime at the shell altitude (:mod:`orbitdc.environment.decay`),
-    plus the same for satellites that fail before disposal and drift as derelicts for their
-    passive decay time (failure probability / design life x derelict lifetime x the derelict's
-    own collision rate x fragments x residual years).
+    Fragment-years (>= 10 cm) added to the environment: each collision's expected fragments
+    (projectile-specific, component-level NASA breakup model, :mod:`~orbitdc.risk.consequences`)
+    times their expected residence (A/M and delta-v distributions, through the solar cycle); from
+    the active satellite, from satellites that fail and drift as derelicts, and from the passive
+    decay after a successful disposal.
+``environmental_index``
+    The same fragments weighted by the collision rate they impose on intact objects over their
+    lives (expected collisions caused), in the spirit of ESA's ECOB / CSI indices.
 
-Satellites fail intrinsically (``failure_before_disposal``) or when a 1-10 cm fragment hits the
-bus; hits on the array and radiator wings cause local damage only.
-
-The shell adds intra-constellation terms that grow like ``N^2`` (:mod:`~orbitdc.risk.intra`):
-uncoordinated pairs (reduced by the coordination factor of a phased shell) and encounters of the
-active satellites with the shell's own derelicts, which cannot be coordinated and must be
-avoided. The formulation and its limits are in design/risk_model.md.
+The terms, their sources and their limits are in design/risk_model.md; the shell's
+intra-constellation terms (growing like ``N^2``) in :func:`intra_coefficients`.
 """
 
 from __future__ import annotations
 
+import math
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Protocol
 
 import numpy as np
 
 from orbitdc.assumptions import load_catalog
-from orbitdc.collision import breakup
-from orbitdc.collision.flux import (
-    collision_rate_per_year,
-    combined_cross_section_m2,
+from orbitdc.collision.flux import collision_rate_per_year
+from orbitdc.collision.geometry import (
+    ConvexPart,
+    body_cross_section_m2,
     equivalent_radius_m,
+    plate,
+    sphere,
 )
-from orbitdc.collision.probability import miss_distance_for_pc_km
-from orbitdc.environment.debris import DebrisEnvironment
+from orbitdc.environment.debris import BIN_KM, DebrisEnvironment
 from orbitdc.environment.decay import (
     assess_disposal,
     decay_rate_km_per_year,
@@ -51,20 +54,97 @@ from orbitdc.environment.decay import (
 from orbitdc.errors import require_choice, require_range
 from orbitdc.orbits.kepler import circular_speed_km_s
 from orbitdc.propulsion import propellant_mass_kg
-from orbitdc.risk import intra, maneuvers
+from orbitdc.risk import consequences, intra, maneuvers
+from orbitdc.risk.consequences import Breakup, expected_fragments
+from orbitdc.risk.maneuvers import EncounterModel
 from orbitdc.risk.metrics import METRIC_NAMES as METRICS
-from orbitdc.sizing.satellite import SatelliteDesign
 
-#: Characteristic length of the fragments the debris index counts [m] (trackable, >= 10 cm).
-FRAGMENT_LENGTH_M = 0.10
+ACTIVITIES = ("cycle", "low", "moderate", "high")
 
 
-#: ``models/operations.csv`` parameter behind each numeric field of :class:`RiskSettings`.
+class Satellite(Protocol):
+    """What the risk model needs of a satellite (a sized design or a :class:`GenericSatellite`)."""
+
+    @property
+    def altitude_km(self) -> float:
+        """Circular-orbit altitude [km]."""
+        ...
+
+    @property
+    def inclination_deg(self) -> float:
+        """Inclination [deg]."""
+        ...
+
+    @property
+    def total_mass_kg(self) -> float:
+        """Mass with propellant [kg]."""
+        ...
+
+    @property
+    def ballistic_coefficient_kg_m2(self) -> float:
+        """M / (c_D A) [kg/m^2]."""
+        ...
+
+    @property
+    def hard_body_radius_m(self) -> float:
+        """Circumscribing-sphere radius [m]."""
+        ...
+
+    @property
+    def design_life_years(self) -> float:
+        """Design life [yr]."""
+        ...
+
+    def parts(self) -> list[ConvexPart]:
+        """Convex parts with the mass each hit breaks up."""
+        ...
+
+
+@dataclass(frozen=True)
+class GenericSatellite:
+    """A satellite given by its mass, mean cross-section and hard-body radius, not sized.
+
+    Its one part is a flat plate spanning the hard-body diameter whose orientation-averaged
+    cross-section is ``cross_section_m2`` (a compact body whose area exceeds that becomes a
+    sphere of that cross-section); a hit breaks the whole satellite.
+    """
+
+    altitude_km: float
+    inclination_deg: float
+    total_mass_kg: float
+    cross_section_m2: float
+    hard_body_radius_m: float
+    design_life_years: float
+    drag_coefficient: float
+
+    def __post_init__(self) -> None:
+        require_range("mass_kg", self.total_mass_kg, gt=0.0)
+        require_range("cross_section_m2", self.cross_section_m2, gt=0.0)
+        require_range("hard_body_radius_m", self.hard_body_radius_m,
+                      ge=equivalent_radius_m(self.cross_section_m2))
+        require_range("design_life_years", self.design_life_years, gt=0.0)
+
+    @property
+    def ballistic_coefficient_kg_m2(self) -> float:
+        """``m / (c_D A)`` [kg/m^2]."""
+        return self.total_mass_kg / (self.drag_coefficient * self.cross_section_m2)
+
+    def parts(self) -> list[ConvexPart]:
+        """One plate (``S/4 = A``, length ``2 HBR``) or, if more compact, one sphere."""
+        length = 2.0 * self.hard_body_radius_m
+        width = 2.0 * self.cross_section_m2 / length
+        if width <= length:
+            return [plate(length, width, self.total_mass_kg, "satellite")]
+        return [sphere(equivalent_radius_m(self.cross_section_m2), self.total_mass_kg,
+                       "satellite")]
+
+
+#: ``models/operations.csv`` parameter (technology ``default``) behind each numeric field.
 CATALOG_FIELDS = {
     "pc_threshold": "maneuver_pc_threshold",
-    "encounter_sigma_km": "encounter_sigma_km",
     "own_sigma_km": "own_constellation_sigma_km",
     "failure_before_disposal": "failure_before_disposal",
+    "uncoordinated_fraction": "uncoordinated_fraction",
     "thruster_isp_s": "thruster_isp_s",
     "disposal_rule_years": "disposal_rule_years",
     "guideline_disposal_years": "guideline_disposal_years",
@@ -72,6 +152,8 @@ CATALOG_FIELDS = {
     "min_separation_km": "guaranteed_separation_km",
     "screening_radius_km": "screening_radius_km",
     "accumulation_years": "accumulation_years",
+    "start_year": "reference_start_year",
+    "fragment_drag_coefficient": "fragment_drag_coefficient",
 }
 
 
@@ -80,14 +162,14 @@ class RiskSettings:
     """Operational and environmental assumptions of the risk model.
 
     Build it with :meth:`from_catalogs`: every number comes from ``models/operations.csv``
-    (:data:`CATALOG_FIELDS`), overridden by what a study or a command line sets. The choices
-    (activity, atmosphere, population, coordination) default here.
+    (:data:`CATALOG_FIELDS`; the operator's encounter model from its own rows), overridden by
+    what a study or a command line sets. The choices default here.
     """
 
     pc_threshold: float
-    encounter_sigma_km: float
     own_sigma_km: float
     failure_before_disposal: float
+    uncoordinated_fraction: float
     thruster_isp_s: float
     disposal_rule_years: float
     guideline_disposal_years: float
@@ -95,34 +177,77 @@ class RiskSettings:
     min_separation_km: float
     screening_radius_km: float
     accumulation_years: float
-    activity: str = "moderate"
+    start_year: float
+    fragment_drag_coefficient: float
+    encounter: EncounterModel
+    operator: str = "starlink"
+    activity: str = "cycle"
     atmosphere: str = "msis"
-    population: str = "no_starlink"
+    population: str = "all"
+    background_growth: str = "none"
     coordinated: bool = True
+    models_dir: str | None = None
 
     def __post_init__(self) -> None:
-        require_choice("activity", self.activity, ("low", "moderate", "high"))
+        require_choice("activity", self.activity, ACTIVITIES)
         require_range("pc_threshold", self.pc_threshold, gt=0.0, lt=1.0)
-        require_range("encounter_sigma_km", self.encounter_sigma_km, gt=0.0)
         require_range("own_sigma_km", self.own_sigma_km, gt=0.0)
         require_range("failure_before_disposal", self.failure_before_disposal, ge=0.0, le=1.0)
+        require_range("uncoordinated_fraction", self.uncoordinated_fraction, ge=0.0, le=1.0)
         require_range("thruster_isp_s", self.thruster_isp_s, gt=0.0)
         require_range("disposal_rule_years", self.disposal_rule_years, gt=0.0)
         require_range("guideline_disposal_years", self.guideline_disposal_years, gt=0.0)
         require_range("shell_thickness_km", self.shell_thickness_km, gt=0.0, le=100.0)
         require_range("min_separation_km", self.min_separation_km, ge=0.0)
         require_range("screening_radius_km", self.screening_radius_km, gt=0.0)
-        require_range("accumulation_years", self.accumulation_years, gt=0.0)
+        require_range("accumulation_years", self.accumulation_years, gt=0.0, le=200.0)
+        require_range("start_year", self.start_year, ge=1957, le=2200)
+        require_range("fragment_drag_coefficient", self.fragment_drag_coefficient, gt=0.0)
 
     @classmethod
     def from_catalogs(
         cls, directory: str | os.PathLike[str] | None = None, **overrides: object
     ) -> RiskSettings:
-        """Numbers from ``models/operations.csv``, with keyword overrides (``None`` ignored)."""
-        ops = load_catalog("operations", directory).parameters("default")
+        """Numbers from ``models/operations.csv``, with keyword overrides (``None`` ignored).
+
+        ``operator`` selects the encounter model (rows of that name in the catalog).
+        """
+        given = {k: v for k, v in overrides.items() if v is not None}
+        folder = None if directory is None else os.fspath(directory)
+        ops = load_catalog("operations", folder).parameters("default")
         values: dict[str, object] = {name: ops[row] for name, row in CATALOG_FIELDS.items()}
-        values.update({k: v for k, v in overrides.items() if v is not None})
+        operator = str(given.get("operator", cls.operator))
+        values["encounter"] = EncounterModel.from_catalog(operator, folder)
+        values["models_dir"] = folder
+        values.update(given)
         return cls(**values)  # type: ignore[arg-type]
+
+    def start_years(self) -> tuple[int, ...]:
+        """Calendar years over which lifetimes are averaged (the accumulation horizon)."""
+        first = int(self.start_year)
+        return tuple(range(first, first + max(1, int(round(self.accumulation_years)))))
+
+    def with_operator(self, operator: str) -> RiskSettings:
+        """The same settings with another operator's encounter model."""
+        return replace(self, operator=operator,
+                       encounter=EncounterModel.from_catalog(operator, self.models_dir))
+
+
+def _decay_kwargs(settings: RiskSettings, *, period: bool) -> dict[str, Any]:
+    """Activity, atmosphere, catalog folder and (solar cycle) years of the decay functions.
+
+    ``period`` asks for the mean over the accumulation horizon (drag, station keeping);
+    otherwise a lifetime starts in the middle year of the horizon, a representative phase.
+    """
+    kw: dict[str, Any] = {"activity": settings.activity, "model": settings.atmosphere,
+                          "directory": settings.models_dir}
+    if settings.activity == "cycle":
+        years = settings.start_years()
+        if period:
+            kw.update(start_year=years[0], years=float(len(years)))
+        else:
+            kw["start_year"] = years[len(years) // 2]
+    return kw
 
 
 @dataclass(frozen=True)
@@ -131,6 +256,7 @@ class SatelliteRisk:
 
     altitude_km: float
     inclination_deg: float
+    operator: str
     decay_years: float
     disposal_years: float
     compliant_5yr: bool
@@ -142,42 +268,93 @@ class SatelliteRisk:
     stationkeeping_propellant_kg_per_year: float
     relative_velocity_km_s: float
     tracked_density_per_km3: float
-    lethal_nontrackable_density_per_km3: float
+    untracked_ge10cm_density_per_km3: float
+    density_1_10cm_per_km3: float
+    intact_share_of_tracked: float
+    collision_cross_section_m2: float
+    decision_hard_body_radius_m: float
     flux_tracked_per_sat_year: float
-    catastrophic_collisions_per_sat_year: float
-    lethal_nontrackable_per_sat_year: float
-    disabling_impacts_per_sat_year: float
+    residual_tracked_collisions_per_sat_year: float
+    untracked_ge10cm_collisions_per_sat_year: float
     collisions_per_sat_year: float
+    catastrophic_collisions_per_sat_year: float
+    disabling_impacts_per_sat_year: float
+    survivable_impacts_per_sat_year: float
     maneuvers_per_sat_year: float
-    fragments_per_collision: float
+    fragments_per_tracked_collision: float
+    fragments_per_untracked_collision: float
     fragment_residual_years: float
     derelict_years: float
     failure_probability: float
+    failure_collisions_per_sat_year: float
+    disposal_collisions_per_sat_year: float
+    collision_probability_orbital_life: float
     debris_index_direct_per_sat_year: float
     debris_index_failure_per_sat_year: float
+    debris_index_disposal_per_sat_year: float
     debris_index_per_sat_year: float
+    environmental_index_per_sat_year: float
+    warnings: tuple[str, ...] = field(default=())
 
-    def to_dict(self) -> dict[str, float | bool]:
+    def to_dict(self) -> dict[str, object]:
         """Plain dictionary with unit-named keys."""
-        return asdict(self)
+        d = asdict(self)
+        d["warnings"] = list(self.warnings)
+        return d
 
     def metric(self, name: str) -> float:
         """Per-satellite-year value of a named metric."""
         require_choice("risk metric", name, METRICS)
-        return {
-            "collisions": self.collisions_per_sat_year,
-            "maneuvers": self.maneuvers_per_sat_year,
-            "debris_index": self.debris_index_per_sat_year,
-        }[name]
+        return float(getattr(self, f"{name}_per_sat_year"))
 
 
-def _drag_coefficient(design: SatelliteDesign) -> float:
-    """Drag coefficient implied by a design, ``m / (BC A)``."""
-    return design.total_mass_kg / (design.ballistic_coefficient_kg_m2 * design.cross_section_m2)
+def _partner_breakups(parts: list[ConvexPart], env: DebrisEnvironment, altitude_km: float,
+                      settings: RiskSettings, v: float) -> tuple[Breakup, Breakup, float]:
+    """Breakups with a tracked partner (the bin's class mix) and an untracked >= 10 cm one.
+
+    Returns ``(tracked mix, untracked, intact share of the tracked density)``.
+    """
+    p = env.params
+    fragments = catastrophic = intact = 0.0
+    for name, share, mass in env.tracked_mix(altitude_km, settings.population,
+                                             years=settings.start_years(),
+                                             growth=settings.background_growth):
+        if env.is_intact(name):
+            partner = sphere(p["background_hbr_m"], mass, name)
+            intact += share
+        else:
+            partner = sphere(0.5 * p["tracked_fragment_length_m"], mass, name)
+        b = expected_fragments(parts, [partner], v)
+        fragments += share * b.fragments
+        catastrophic += share * b.catastrophic_probability
+    small = expected_fragments(
+        parts, [sphere(0.05, p["fragment_mass_ge10cm_kg"], "fragment")], v)
+    return Breakup(fragments, catastrophic), small, intact
+
+
+def _descent_densities_per_km3(env: DebrisEnvironment, start_km: float,
+                               settings: RiskSettings) -> tuple[float, float]:
+    """Mean tracked and untracked >= 10 cm densities met while decaying from ``start_km``.
+
+    The time spent per altitude is proportional to the circular decay time per unit BC (in the
+    reference moderate atmosphere), so the averages weight each 5 km step by it [1/km^3].
+    """
+    grid = np.arange(env.bin_lower_km[0], min(start_km, 1999.0) + 1e-9, 5.0)
+    if grid.size < 2:
+        grid = np.array([start_km - 1.0, start_km])
+    per_bc = lifetime_years(grid, 1.0, "moderate", settings.atmosphere, settings.models_dir)
+    dwell = np.diff(per_bc)
+    mid = 0.5 * (grid[1:] + grid[:-1])
+    weight = dwell / max(float(np.sum(dwell)), 1e-300)
+    tracked = env.tracked_density_per_km3(mid, settings.population,
+                                          years=settings.start_years(),
+                                          growth=settings.background_growth)
+    return (float(np.sum(tracked * weight)),
+            float(np.sum(env.untracked_ge10cm_density_per_km3(mid) * weight)))
 
 
 def assess_satellite(
-    design: SatelliteDesign,
+    design: Satellite,
     settings: RiskSettings,
     environment: DebrisEnvironment | None = None,
 ) -> SatelliteRisk:
@@ -185,74 +362,97 @@ def assess_satellite(
 
     Parameters
     ----------
-    design : SatelliteDesign
-        From :func:`orbitdc.sizing.size_satellite` (mass, cross-sections, ballistic
-        coefficient, hard-body radius, orbit, design life).
+    design : Satellite
+        A sized design (:func:`orbitdc.sizing.size_satellite`) or a :class:`GenericSatellite`:
+        mass, parts, ballistic coefficient, hard-body radius, orbit, design life.
     settings : RiskSettings
     environment : DebrisEnvironment, optional
-        Defaults to ``DebrisEnvironment.load()``.
+        Defaults to the one in ``settings.models_dir``.
     """
-    env = environment or DebrisEnvironment.load()
+    env = environment or DebrisEnvironment.load(directory=settings.models_dir)
     h, inc = design.altitude_km, design.inclination_deg
-    act, atm = settings.activity, settings.atmosphere
     bc = design.ballistic_coefficient_kg_m2
     mass = design.total_mass_kg
+    life = design.design_life_years
+    years = settings.start_years()
 
     # Lifetime, disposal and station keeping.
-    disposal = assess_disposal(h, bc, act, atm, rule_years=settings.disposal_rule_years,
+    disposal = assess_disposal(h, bc, **_decay_kwargs(settings, period=False),
+                               rule_years=settings.disposal_rule_years,
                                guideline_years=settings.guideline_disposal_years)
     disposal_prop = float(
-        propellant_mass_kg(disposal.disposal_dv_m_s, mass, settings.thruster_isp_s)
-    )
-    sk_dv = float(stationkeeping_dv_m_s_per_year(h, bc, act, atm))
+        propellant_mass_kg(disposal.disposal_dv_m_s, mass, settings.thruster_isp_s))
+    sk_dv = float(stationkeeping_dv_m_s_per_year(h, bc, **_decay_kwargs(settings, period=True)))
     sk_prop = float(propellant_mass_kg(sk_dv, mass, settings.thruster_isp_s))
 
-    # Background flux: catalogued objects can be avoided; the rest of the >= 10 cm population
-    # and the 1-10 cm fragments cannot.
+    # The background: tracked objects (avoidable), untracked >= 10 cm, 1-10 cm.
     v = float(env.impact_velocity_km_s(inc))
-    n_tracked = float(env.tracked_density_per_km3(h, settings.population))
-    n_untracked10 = n_tracked * (env.params["ge10cm_per_tracked"] - 1.0)
-    n_lnt = float(env.density_lethal_nontrackable_per_km3(h, settings.population))
+    pop = settings.population
+    n_tracked = float(env.tracked_density_per_km3(h, pop, years=years,
+                                                   growth=settings.background_growth))
+    n_untracked = float(env.untracked_ge10cm_density_per_km3(h))
+    n_small = float(env.density_1_10cm_per_km3(h))
+    parts = design.parts()
     r_bg = env.params["background_hbr_m"]
-    sigma_bg = float(combined_cross_section_m2(equivalent_radius_m(design.cross_section_m2), r_bg))
+    sigma_true = body_cross_section_m2(parts, [sphere(r_bg)])
+    r_true_km = equivalent_radius_m(sigma_true) / 1e3
     hbr_km = (design.hard_body_radius_m + r_bg) / 1e3
-    flux_tracked = float(collision_rate_per_year(n_tracked, sigma_bg, v))
-    residual_tracked = maneuvers.residual_collisions_per_year(
-        n_tracked, v, settings.encounter_sigma_km, hbr_km, settings.pc_threshold
-    )
-    untracked10 = float(collision_rate_per_year(n_untracked10, sigma_bg, v))
-    lnt = float(collision_rate_per_year(n_lnt, design.cross_section_m2, v))
-    disabling = float(collision_rate_per_year(n_lnt, design.bus_cross_section_m2, v))
-    catastrophic_class = residual_tracked + untracked10
-    man = maneuvers.maneuvers_per_year(
-        n_tracked, v, settings.encounter_sigma_km, hbr_km, settings.pc_threshold
-    )
+    model, pc = settings.encounter, settings.pc_threshold
+    flux_tracked = float(collision_rate_per_year(n_tracked, sigma_true, v))
+    residual = maneuvers.residual_collisions_per_year(n_tracked, v, model, hbr_km, pc, r_true_km)
+    untracked = float(collision_rate_per_year(n_untracked, sigma_true, v))
+    man = maneuvers.maneuvers_per_year(n_tracked, v, model, hbr_km, pc)
+    # 1-10 cm projectiles are small against every part: each part's Cauchy area S/4.
+    small = {p.name: float(collision_rate_per_year(n_small, p.mean_cross_section_m2, v))
+             for p in parts}
+    disabling = small.get("bus", 0.0)
+    survivable = sum(small.values()) - disabling
 
-    # Consequences: fragments >= 10 cm per collision with a >= 10 cm object (a mix of intact
-    # objects, catastrophic, and fragments, mostly cratering) and how long they stay. A 1-10 cm
-    # projectile cannot make 10 cm fragments, so those impacts count through failures only.
-    f_intact = env.params["intact_fraction"]
-    frag = f_intact * float(
-        breakup.fragments_larger_than(FRAGMENT_LENGTH_M, mass, env.params["intact_mass_kg"], v)
-    ) + (1.0 - f_intact) * float(
-        breakup.fragments_larger_than(
-            FRAGMENT_LENGTH_M, mass, env.params["fragment_mass_ge10cm_kg"], v
-        )
-    )
-    frag_bc = 1.0 / (_drag_coefficient(design) * env.params["fragment_area_to_mass_m2_kg"])
-    frag_years = float(lifetime_years(h, frag_bc, act, atm))
-    direct = catastrophic_class * frag * frag_years
+    # Consequences: fragments per collision by projectile, and how long they stay.
+    tracked_b, untracked_b, intact_share = _partner_breakups(parts, env, h, settings, v)
+    frag_years = consequences.fragment_years_per_fragment(
+        h, settings.fragment_drag_coefficient, settings.activity, settings.atmosphere,
+        settings.models_dir, years)
+    per_year_fragments = residual * tracked_b.fragments + untracked * untracked_b.fragments
+    direct = per_year_fragments * frag_years
 
-    # Failed satellites drift as derelicts for their passive decay time and collide with the
-    # whole >= 10 cm population, avoiding nothing.
-    life = design.design_life_years
+    # Failed satellites drift as derelicts for their passive decay time, avoiding nothing.
     p_fail = min(1.0, settings.failure_before_disposal + disabling * life)
     derelict_years = disposal.passive_years
-    failure = p_fail / life * derelict_years * (flux_tracked + untracked10) * frag * frag_years
+    failure_coll = p_fail / life * derelict_years * (flux_tracked + untracked)
+    failure_fragments = p_fail / life * derelict_years * (
+        flux_tracked * tracked_b.fragments + untracked * untracked_b.fragments)
+    failure = failure_fragments * frag_years
 
-    return SatelliteRisk(
+    # Satellites that dispose successfully still spend the disposal time decaying from the
+    # disposal altitude through lower shells (NASA-STD-8719.14 counts the whole orbital
+    # lifetime); working, they keep avoiding tracked objects at the shell's residual share.
+    descent = disposal.passive_years if disposal.compliant_5yr else settings.disposal_rule_years
+    n_tr_path, n_un_path = _descent_densities_per_km3(env, disposal.disposal_altitude_km, settings)
+    avoided = residual / flux_tracked if flux_tracked > 0 else 1.0
+    dispose_tr = float(collision_rate_per_year(n_tr_path, sigma_true, v)) * avoided * descent
+    dispose_un = float(collision_rate_per_year(n_un_path, sigma_true, v)) * descent
+    disposal_coll_each = dispose_tr + dispose_un
+    per_disposal = (1.0 - p_fail) / life
+    disposal_coll = per_disposal * disposal_coll_each
+    disposal_fragments = per_disposal * (dispose_tr * tracked_b.fragments
+                                         + dispose_un * untracked_b.fragments)
+    disposal_index = disposal_fragments * frag_years
+
+    # Environmental index: fragment-years weighted by the intact density they cross.
+    exposure_intact = consequences.fragment_exposure(
+        h, settings.fragment_drag_coefficient, settings.activity, env.intact_density_profile(pop),
+        env.bin_lower_km, BIN_KM, settings.atmosphere, settings.models_dir, years)
+    fragments_made = per_year_fragments + failure_fragments + disposal_fragments
+    hit_rate = float(collision_rate_per_year(1.0, math.pi * r_bg**2, v))  # per (1/km^3) year
+    environmental = fragments_made * exposure_intact * hit_rate
+
+    collisions = residual + untracked
+    lifetime_collisions = collisions * life + disposal_coll_each
+    risk = SatelliteRisk(
         altitude_km=h,
         inclination_deg=inc,
+        operator=settings.operator,
         decay_years=disposal.passive_years,
         disposal_years=min(disposal.passive_years, settings.disposal_rule_years),
         compliant_5yr=disposal.compliant_5yr,
@@ -264,21 +464,50 @@ def assess_satellite(
         stationkeeping_propellant_kg_per_year=sk_prop,
         relative_velocity_km_s=v,
         tracked_density_per_km3=n_tracked,
-        lethal_nontrackable_density_per_km3=n_lnt,
+        untracked_ge10cm_density_per_km3=n_untracked,
+        density_1_10cm_per_km3=n_small,
+        intact_share_of_tracked=intact_share,
+        collision_cross_section_m2=sigma_true,
+        decision_hard_body_radius_m=hbr_km * 1e3,
         flux_tracked_per_sat_year=flux_tracked,
-        catastrophic_collisions_per_sat_year=catastrophic_class,
-        lethal_nontrackable_per_sat_year=lnt,
+        residual_tracked_collisions_per_sat_year=residual,
+        untracked_ge10cm_collisions_per_sat_year=untracked,
+        collisions_per_sat_year=collisions,
+        catastrophic_collisions_per_sat_year=(residual * tracked_b.catastrophic_probability
+                                              + untracked * untracked_b.catastrophic_probability),
         disabling_impacts_per_sat_year=disabling,
-        collisions_per_sat_year=catastrophic_class + lnt,
+        survivable_impacts_per_sat_year=survivable,
         maneuvers_per_sat_year=man,
-        fragments_per_collision=frag,
+        fragments_per_tracked_collision=tracked_b.fragments,
+        fragments_per_untracked_collision=untracked_b.fragments,
         fragment_residual_years=frag_years,
         derelict_years=derelict_years,
         failure_probability=p_fail,
+        failure_collisions_per_sat_year=failure_coll,
+        disposal_collisions_per_sat_year=disposal_coll,
+        collision_probability_orbital_life=1.0 - math.exp(-lifetime_collisions),
         debris_index_direct_per_sat_year=direct,
         debris_index_failure_per_sat_year=failure,
-        debris_index_per_sat_year=direct + failure,
+        debris_index_disposal_per_sat_year=disposal_index,
+        debris_index_per_sat_year=direct + failure + disposal_index,
+        environmental_index_per_sat_year=environmental,
     )
+    return replace(risk, warnings=satellite_warnings(risk))
+
+
+#: Expected collisions (>= 10 cm) plus disabling impacts per satellite-year above which the
+#: steady, rare-event assumptions of the model no longer hold.
+MAX_COLLISIONS_PER_SAT_YEAR = 0.1
+
+
+def satellite_warnings(risk: SatelliteRisk) -> tuple[str, ...]:
+    """Where a satellite's figures leave the model's domain."""
+    rate = risk.collisions_per_sat_year + risk.disabling_impacts_per_sat_year
+    if rate > MAX_COLLISIONS_PER_SAT_YEAR:
+        return (f"{rate:.2g} collisions and disabling impacts per satellite-year at "
+                f"{risk.altitude_km:g} km exceed {MAX_COLLISIONS_PER_SAT_YEAR:g}: the rare-event "
+                "model (one collision at most, no change of the population) does not hold",)
+    return ()
 
 
 @dataclass(frozen=True)
@@ -287,18 +516,27 @@ class IntraCoefficients:
 
     Attributes
     ----------
-    collisions, maneuvers, debris_index : float [metric / (satellite^2 yr)]
+    collisions, catastrophic_collisions, maneuvers, debris_index, environmental_index : float
+        [metric / (satellite^2 yr)]; the impact metrics have no intra-shell term.
     coordination_factor : float [-]
-        Reduction of the uncoordinated pair rate for a phased shell.
+        Reduction of the uncoordinated pair rate for a phased shell (reliability floor plus the
+        Gaussian tail at the guaranteed separation).
     derelicts_per_satellite : float [-]
         Steady-state derelicts inside the shell's band per active satellite.
+    collision_cross_section_m2 : float [m^2]
+        Mean cross-section of two members (Minkowski mean of their parts).
     """
 
     collisions: float
+    catastrophic_collisions: float
     maneuvers: float
     debris_index: float
+    environmental_index: float
     coordination_factor: float
     derelicts_per_satellite: float
+    collision_cross_section_m2: float
+    disabling_impacts: float = 0.0
+    survivable_impacts: float = 0.0
 
     def metric(self, name: str) -> float:
         """``k`` of a named metric."""
@@ -306,68 +544,88 @@ class IntraCoefficients:
         return float(getattr(self, name))
 
 
+def coordination_factor(settings: RiskSettings, radius_km: float) -> float:
+    """Residual share of the uncoordinated pair rate inside a coordinated shell [-].
+
+    A pair is unprotected when either member is not under control (safe mode, ephemeris outage,
+    failed maneuver): ``1 - (1 - f)^2`` with ``f`` the operator's uncoordinated fraction
+    (``models/operations.csv``); protected pairs still meet with the Gaussian tail at the
+    guaranteed separation (:func:`orbitdc.risk.intra.coordination_factor`).
+    """
+    f = settings.uncoordinated_fraction
+    floor = 1.0 - (1.0 - f) ** 2
+    tail = intra.coordination_factor(settings.min_separation_km, settings.own_sigma_km,
+                                     radius_km * 1e3, settings.screening_radius_km)
+    return float(min(1.0, floor + (1.0 - floor) * tail))
+
+
 def intra_coefficients(
-    design: SatelliteDesign, sat: SatelliteRisk, settings: RiskSettings
+    design: Satellite, sat: SatelliteRisk, settings: RiskSettings
 ) -> IntraCoefficients:
     """Intra-shell ``N^2`` coefficients of a shell of ``design`` satellites.
 
-    Two mechanisms:
-
-    * active pairs: ``N (N-1)/2`` pairs meet at the kinetic-gas pair rate (radius ``2 HBR``),
-      times the coordination factor of a phased shell;
+    * active pairs: ``N (N-1)/2`` pairs meet at the kinetic-gas pair rate with the members'
+      true (Minkowski mean) cross-section, times the coordination factor of a phased shell;
+      uncoordinated pairs are avoided with the operator's own ephemeris error within ``d*``
+      decided on twice the hard-body radius;
     * derelicts: a failed satellite stays inside the band of thickness ``dh`` for
-      ``t_in = min(derelict lifetime, dh / decay rate, accumulation time)`` (derelicts only pile
-      up over the horizon studied), so a shell of ``N`` holds ``N p_fail t_in / L`` derelicts;
-      every active satellite must avoid them (tracked, with the
-      background's position error), at the pair encounter rate within the maneuver distance
-      ``d*``, and still collides with the residual fraction.
+      ``t_in = min(derelict lifetime, dh / decay rate, accumulation time)``, so a shell of
+      ``N`` holds ``N p_fail t_in / L`` derelicts that every active satellite must avoid (with
+      the background's encounter model) and still collides with at the residual rate.
     """
     h, inc, dh = design.altitude_km, design.inclination_deg, settings.shell_thickness_km
-    radius_km = 2.0 * design.hard_body_radius_m / 1e3
+    parts = design.parts()
+    sigma_ss = body_cross_section_m2(parts, parts)
+    radius_km = equivalent_radius_m(sigma_ss) / 1e3
+    decision_km = 2.0 * design.hard_body_radius_m / 1e3
 
     def pair_rate(radius: float) -> float:
         return float(intra.pair_encounter_rate_per_year(h, inc, dh, max(radius, 1e-9)))
 
-    factor = 1.0
-    if settings.coordinated:
-        factor = intra.coordination_factor(
-            settings.min_separation_km, settings.own_sigma_km, radius_km * 1e3,
-            settings.screening_radius_km,
-        )
+    factor = coordination_factor(settings, radius_km) if settings.coordinated else 1.0
     k_pairs = 0.5 * pair_rate(radius_km) * factor
-    d_own = miss_distance_for_pc_km(settings.pc_threshold, settings.own_sigma_km, radius_km)
-    k_pairs_man = 0.0 if settings.coordinated and settings.min_separation_km > d_own else (
-        0.5 * pair_rate(d_own)
-    )
+    own = EncounterModel("own", settings.own_sigma_km)
+    own_man_radius = math.sqrt(maneuvers.maneuver_area_km2(own, decision_km,
+                                                           settings.pc_threshold) / math.pi)
+    if settings.coordinated and settings.min_separation_km > own_man_radius:
+        k_pairs_man = 0.0
+    else:
+        k_pairs_man = 0.5 * pair_rate(own_man_radius)
 
-    decay_km_yr = float(decay_rate_km_per_year(h, design.ballistic_coefficient_kg_m2,
-                                              settings.activity, settings.atmosphere))
+    decay_km_yr = float(decay_rate_km_per_year(design.altitude_km,
+                                               design.ballistic_coefficient_kg_m2,
+                                               **_decay_kwargs(settings, period=True)))
     t_in = min(sat.derelict_years, settings.accumulation_years,
                dh / decay_km_yr if decay_km_yr > 0 else np.inf)
     derelicts = sat.failure_probability * t_in / design.design_life_years
-    d_star = miss_distance_for_pc_km(settings.pc_threshold, settings.encounter_sigma_km,
-                                     radius_km)
-    residual_fraction = maneuvers.residual_collisions_per_year(
-        1.0, 1.0, settings.encounter_sigma_km, radius_km, settings.pc_threshold
-    ) / maneuvers.residual_collisions_per_year(
-        1.0, 1.0, settings.encounter_sigma_km, radius_km, None
-    )
-    k_der_coll = derelicts * pair_rate(radius_km) * residual_fraction
-    k_der_man = derelicts * pair_rate(d_star) if d_star > 0 else 0.0
+    model, pc = settings.encounter, settings.pc_threshold
+    man_radius = math.sqrt(maneuvers.maneuver_area_km2(model, decision_km, pc) / math.pi)
+    residual_share = maneuvers.residual_area_km2(model, decision_km, pc, radius_km) / (
+        math.pi * radius_km**2)
+    k_der_coll = derelicts * pair_rate(radius_km) * residual_share
+    k_der_man = derelicts * pair_rate(man_radius)
 
     k_coll = k_pairs + k_der_coll
-    # Members of one shell cross at speeds of the order of the orbital speed: far above the
-    # 40 J/g threshold, so a collision is catastrophic with M = 2 m whatever the exact speed.
-    sat_frag = float(breakup.fragments_larger_than(
-        FRAGMENT_LENGTH_M, design.total_mass_kg, design.total_mass_kg,
-        float(circular_speed_km_s(h)),
-    ))
+    # Members of one shell cross at speeds of the order of the orbital speed.
+    speed = float(circular_speed_km_s(h))
+    member = expected_fragments(parts, parts, speed)
+    fragments_per_year = k_coll * member.fragments
+    env = DebrisEnvironment.load(directory=settings.models_dir)
+    exposure_intact = consequences.fragment_exposure(
+        h, settings.fragment_drag_coefficient, settings.activity,
+        env.intact_density_profile(settings.population), env.bin_lower_km, BIN_KM,
+        settings.atmosphere, settings.models_dir, settings.start_years())
+    hit_rate = float(collision_rate_per_year(1.0, math.pi * env.params["background_hbr_m"] ** 2,
+                                             float(env.impact_velocity_km_s(inc))))
     return IntraCoefficients(
         collisions=k_coll,
+        catastrophic_collisions=k_coll * member.catastrophic_probability,
         maneuvers=k_pairs_man + k_der_man,
-        debris_index=k_coll * sat_frag * sat.fragment_residual_years,
+        debris_index=fragments_per_year * sat.fragment_residual_years,
+        environmental_index=fragments_per_year * exposure_intact * hit_rate,
         coordination_factor=factor,
         derelicts_per_satellite=derelicts,
+        collision_cross_section_m2=sigma_ss,
     )
 
 
@@ -385,24 +643,45 @@ class ShellRisk:
     total_collisions_per_year: float
     total_maneuvers_per_year: float
     total_debris_index_per_year: float
+    steady_state_fragments: float
+    fragments_in_altitude_bin_today: float
+    warnings: tuple[str, ...] = field(default=())
 
-    def to_dict(self) -> dict[str, float | bool | int]:
+    def to_dict(self) -> dict[str, object]:
         """Plain dictionary with unit-named keys."""
-        return asdict(self)
+        d = asdict(self)
+        d["warnings"] = list(self.warnings)
+        return d
 
 
 def assess_shell(
-    design: SatelliteDesign,
+    design: Satellite,
     n_satellites: int,
     settings: RiskSettings,
     environment: DebrisEnvironment | None = None,
     satellite: SatelliteRisk | None = None,
 ) -> ShellRisk:
-    """Risk per shell-year of ``n_satellites`` copies of ``design`` in its shell."""
+    """Risk per shell-year of ``n_satellites`` copies of ``design`` in its shell.
+
+    Warns when the shell's own steady-state fragments (``N x`` debris index per satellite-year,
+    by Little's law the fragments in orbit once launches and decay balance) exceed today's
+    catalogued population of its 50 km altitude bin: the model scores against today's
+    environment and its feedback on it is then no longer small (:mod:`orbitdc.evolution`).
+    """
     require_range("n_satellites", n_satellites, ge=0)
-    sat = satellite or assess_satellite(design, settings, environment)
+    env = environment or DebrisEnvironment.load(directory=settings.models_dir)
+    sat = satellite or assess_satellite(design, settings, env)
     k = intra_coefficients(design, sat, settings)
     n = float(n_satellites)
+    total_index = n * sat.debris_index_per_sat_year + k.debris_index * n**2
+    today = float(env.bin_count(design.altitude_km, settings.population))
+    warnings = list(sat.warnings)
+    if total_index > today:
+        warnings.append(
+            f"{n_satellites} satellites at {design.altitude_km:g} km keep ~{total_index:,.0f} "
+            f"fragments >= 10 cm in orbit at steady state, more than the {today:,.0f} catalogued "
+            "objects of that 50 km band today: the environment's feedback is not small (run "
+            "orbitdc evolve)")
     return ShellRisk(
         n_satellites=int(n_satellites),
         coordinated=settings.coordinated,
@@ -413,5 +692,8 @@ def assess_shell(
         intra_debris_index_per_year=k.debris_index * n**2,
         total_collisions_per_year=n * sat.collisions_per_sat_year + k.collisions * n**2,
         total_maneuvers_per_year=n * sat.maneuvers_per_sat_year + k.maneuvers * n**2,
-        total_debris_index_per_year=n * sat.debris_index_per_sat_year + k.debris_index * n**2,
+        total_debris_index_per_year=total_index,
+        steady_state_fragments=total_index,
+        fragments_in_altitude_bin_today=today,
+        warnings=tuple(warnings),
     )

@@ -11,6 +11,20 @@ The chain (each step in its own module, with its equation and source):
 6. masses, with structure and propulsion as fractions of the total;
 7. geometry for the risk models (:mod:`~orbitdc.sizing.geometry`);
 8. compute delivered: power x availability x accelerator efficiency.
+
+With a :class:`PropulsionDemand` (drag and disposal from the risk model), the electric
+propulsion's power joins the daylight load and its propellant the mass; both feed back on the
+array (and so on the drag), which a short fixed-point iteration settles.
+
+References
+----------
+.. [1] Wertz, J. R., Everett, D. F. and Puschell, J. J., *Space Mission Engineering: The New
+   SMAD*, Microcosm Press, 2011.
+.. [2] Wertz, J. R. and Larson, W. J., *Space Mission Analysis and Design*, 3rd ed., 1999,
+   sec. 17.4 (rocket equation, thrust power).
+.. [3] Goebel, D. M. and Katz, I., *Fundamentals of Electric Propulsion: Ion and Hall
+   Thrusters*, JPL Space Science and Technology Series, Wiley, 2008, ch. 2 (thrust, jet power
+   and efficiency).
 """
 
 from __future__ import annotations
@@ -18,6 +32,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
+from orbitdc.collision.geometry import ConvexPart, cube, plate
+from orbitdc.constants import G0_M_S2, SECONDS_PER_YEAR
 from orbitdc.errors import InputError, require_range
 from orbitdc.orbits.eclipse import annual_eclipse_statistics, eclipse_fraction
 from orbitdc.orbits.inclination import InclinationFamily
@@ -54,6 +70,7 @@ class SatelliteDesign:
     power_bus_kw: float
     power_thermal_control_kw: float
     power_heat_pump_kw: float
+    power_propulsion_kw: float
     power_daylight_kw: float
     power_eclipse_kw: float
     array_power_required_kw: float
@@ -75,6 +92,7 @@ class SatelliteDesign:
     compute_hw_mass_kg: float
     structure_mass_kg: float
     propulsion_mass_kg: float
+    propellant_mass_kg: float
     total_mass_kg: float
     # geometry
     bus_side_m: float
@@ -94,6 +112,63 @@ class SatelliteDesign:
     def to_dict(self) -> dict[str, float | str]:
         """Plain dictionary with unit-named keys (the JSON form)."""
         return asdict(self)
+
+    def parts(self) -> list[ConvexPart]:
+        """The convex parts a collision can hit, with the mass each hit breaks up.
+
+        The bus (a cube: a hit breaks the whole satellite) and each wing pair as one flat strip
+        of tip-to-tip span and wing width (a hit breaks one wing, half the pair's mass)
+        (:mod:`orbitdc.collision.geometry`).
+        """
+        side = self.bus_side_m
+        out = [cube(side, self.total_mass_kg, "bus")]
+        for name, area, span, mass in (
+            ("array", self.array_area_m2, self.array_span_m, self.array_mass_kg),
+            ("radiator", self.radiator_area_m2, self.radiator_span_m, self.radiator_mass_kg),
+        ):
+            if area > 0.0 and span > side:
+                out.append(plate(span, area / (span - side), 0.5 * mass, name))
+        return out
+
+
+@dataclass(frozen=True)
+class PropulsionDemand:
+    """What the orbit asks of the electric propulsion (from the drag and disposal analysis).
+
+    Attributes
+    ----------
+    stationkeeping_dv_m_s_per_year : float [m/s/yr]
+        Velocity increment that cancels drag each year.
+    disposal_dv_m_s : float [m/s]
+        Propulsive disposal at the end of life (0 when passive decay meets the rule).
+    isp_s : float [s]
+        Thruster specific impulse.
+    """
+
+    stationkeeping_dv_m_s_per_year: float
+    disposal_dv_m_s: float
+    isp_s: float
+
+
+def propulsion_budget(
+    demand: PropulsionDemand, dry_mass_kg: float, design_life_years: float,
+    thruster_efficiency: float, sunlit_fraction: float,
+) -> tuple[float, float]:
+    """Propellant [kg] for the life and electric power [W] drawn while thrusting in sunlight.
+
+    Propellant by the rocket equation on the dry mass, ``m_p = m_dry (exp(dv / c) - 1)`` with
+    ``dv = dv_sk L + dv_disposal`` and ``c = Isp g0``; the thrust that cancels drag,
+    ``F = m a`` with ``a = dv_sk / (1 yr)`` on the mid-life mass, needs the jet power ``F c / 2``
+    and the electric power ``F c / (2 eta)``, delivered in sunlight only (SMAD [2]_ sec. 17.4;
+    Goebel & Katz [3]_ ch. 2).
+    """
+    c = demand.isp_s * G0_M_S2
+    dv = demand.stationkeeping_dv_m_s_per_year * design_life_years + demand.disposal_dv_m_s
+    propellant = dry_mass_kg * math.expm1(dv / c)
+    accel = demand.stationkeeping_dv_m_s_per_year / SECONDS_PER_YEAR
+    thrust = (dry_mass_kg + 0.5 * propellant) * accel
+    power = thrust * c / (2.0 * thruster_efficiency) / max(sunlit_fraction, 1e-3)
+    return propellant, power
 
 
 def _loads_w(
@@ -117,6 +192,7 @@ def size_satellite(
     design_life_years: float = 5.0,
     eclipse_load_fraction: float = 1.0,
     beta_deg: float | None = None,
+    propulsion: PropulsionDemand | None = None,
 ) -> SatelliteDesign:
     """Size a satellite that delivers ``power_kw`` of compute power.
 
@@ -140,6 +216,9 @@ def size_satellite(
         accelerators idle in shadow and only the bus runs on the battery).
     beta_deg : float, optional [deg]
         Size for this fixed beta angle instead of the annual range of the orbit.
+    propulsion : PropulsionDemand, optional
+        Station keeping and disposal to provide for: adds the electric-propulsion power to the
+        daylight load and the propellant to the mass. Without it both are zero.
 
     Returns
     -------
@@ -189,14 +268,13 @@ def size_satellite(
     bus_w, pumps_w, hp_w, day_w = _loads_w(compute_w, technology, cop)
     eclipse_w = _loads_w(compute_w * eclipse_load_fraction, technology, cop)[3]
 
-    # 3. solar array, sized for the worst orbit of the year at end of life
+    # 3-6. array, battery, radiator and masses; with electric propulsion its power (thrusting in
+    # sunlight) and propellant depend on the mass, which depends on the array: a fixed point
     arr = technology.array
     env = technology.environment
-    p_sa = float(
-        solar_array.required_array_power_w(
-            day_w, eclipse_w, f_max, bus_t.daylight_path_efficiency, bus_t.eclipse_path_efficiency
-        )
-    )
+    rad = technology.radiator
+    acc = technology.accelerator
+    batt = technology.battery
     k_temp = solar_array.temperature_factor(
         arr.operating_temperature_k, arr.temperature_coefficient_per_k
     )
@@ -216,18 +294,6 @@ def size_satellite(
         )
 
     q_bol, q_eol = output(0.0), output(design_life_years)
-    array_area = p_sa / q_eol
-
-    # 4. battery for the longest eclipse
-    batt = technology.battery
-    energy_wh = float(
-        battery.battery_capacity_wh(
-            eclipse_w, f_max * period_s, batt.depth_of_discharge, batt.discharge_efficiency
-        )
-    )
-
-    # 5. radiator: every watt of electrical load ends as heat in the coolant loop
-    rad = technology.radiator
     absorbed = radiator.absorbed_environment_flux_w_m2(
         altitude_km,
         rad.emissivity,
@@ -254,19 +320,40 @@ def size_satellite(
             radiator_temp_k,
             f"must be > {t_sink:.0f} K, the radiator sink temperature at {altitude_km:g} km",
         )
-    radiator_area = day_w / q_net
-
-    # 6. masses
-    acc = technology.accelerator
-    m_array = array_area * arr.areal_density_kg_m2
-    m_rad = radiator_area * rad.areal_density_kg_m2
+    # 4. battery for the longest eclipse (propulsion does not thrust in eclipse)
+    energy_wh = float(
+        battery.battery_capacity_wh(
+            eclipse_w, f_max * period_s, batt.depth_of_discharge, batt.discharge_efficiency
+        )
+    )
     m_batt = energy_wh / batt.specific_energy_wh_kg
     m_hw = power_kw * (acc.mass_kg_per_kw + acc.shielding_kg_per_kw)
-    carried = m_array + m_rad + m_batt + m_hw
     free_fraction = 1.0 - bus_t.structure_fraction - bus_t.propulsion_fraction
-    m_total = carried / free_fraction
-    m_struct = bus_t.structure_fraction * m_total
-    m_prop = bus_t.propulsion_fraction * m_total
+    ep_w = propellant = 0.0
+    for _ in range(4 if propulsion is not None else 1):
+        # 3. solar array, sized for the worst orbit of the year at end of life
+        p_sa = float(
+            solar_array.required_array_power_w(
+                day_w + ep_w, eclipse_w, f_max, bus_t.daylight_path_efficiency,
+                bus_t.eclipse_path_efficiency
+            )
+        )
+        array_area = p_sa / q_eol
+        # 5. radiator: the electrical load ends as heat in the coolant loop (the thrusters'
+        # jet power leaves with the plume, their losses stay)
+        heat_w = day_w + (1.0 - bus_t.thruster_efficiency) * ep_w
+        radiator_area = heat_w / q_net
+        # 6. masses
+        m_array = array_area * arr.areal_density_kg_m2
+        m_rad = radiator_area * rad.areal_density_kg_m2
+        carried = m_array + m_rad + m_batt + m_hw
+        m_dry = carried / free_fraction
+        if propulsion is not None:
+            propellant, ep_w = propulsion_budget(propulsion, m_dry, design_life_years,
+                                                 bus_t.thruster_efficiency, 1.0 - f_mean)
+    m_struct = bus_t.structure_fraction * m_dry
+    m_prop = bus_t.propulsion_fraction * m_dry
+    m_total = m_dry + propellant
 
     # 7. geometry
     geo = geometry.satellite_geometry(
@@ -301,14 +388,15 @@ def size_satellite(
         power_bus_kw=bus_w / 1e3,
         power_thermal_control_kw=pumps_w / 1e3,
         power_heat_pump_kw=hp_w / 1e3,
-        power_daylight_kw=day_w / 1e3,
+        power_propulsion_kw=ep_w / 1e3,
+        power_daylight_kw=(day_w + ep_w) / 1e3,
         power_eclipse_kw=eclipse_w / 1e3,
         array_power_required_kw=p_sa / 1e3,
         array_power_bol_kw=array_area * q_bol / 1e3,
         array_power_eol_kw=array_area * q_eol / 1e3,
         array_area_m2=array_area,
         array_area_bol_m2=p_sa / q_bol,
-        heat_rejected_kw=day_w / 1e3,
+        heat_rejected_kw=heat_w / 1e3,
         heat_pump_cop=cop,
         radiator_net_flux_w_m2=q_net,
         radiator_area_m2=radiator_area,
@@ -319,6 +407,7 @@ def size_satellite(
         compute_hw_mass_kg=m_hw,
         structure_mass_kg=m_struct,
         propulsion_mass_kg=m_prop,
+        propellant_mass_kg=propellant,
         total_mass_kg=m_total,
         bus_side_m=geo.bus_side_m,
         array_span_m=geo.array_span_m,

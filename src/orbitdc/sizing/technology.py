@@ -95,6 +95,7 @@ class BusTech(_FromCatalog):
     radiator_aspect_ratio: float  #: [-] wing length / width
     drag_coefficient: float  #: [-]
     manufacturing_cost_per_kg_usd: float  #: [USD/kg] satellite cost per kg, compute excluded
+    thruster_efficiency: float  #: [-] jet power / electric power of the electric thrusters
 
 
 @dataclass(frozen=True)

@@ -156,6 +156,7 @@ _CATALOG_FIELDS = (
     ("technology", "bus", "bus"),
     ("technology", "environment", "thermal_environment"),
     ("launch", "vehicle", "launchers"),
+    ("risk", "operator", "operations"),
 )
 
 
@@ -168,6 +169,8 @@ def _check_catalog_names(spec: StudySpec, directory: Path, path: Path) -> None:
         param = spec.search.params.get(field) if section == "technology" else None
         for k, choice in enumerate(param.choices or [] if param else []):
             names.append((str(choice), f"search.params.{field}.choices[{k}]", catalog))
+    names += [(station, f"shells.keep_out[{k}]", "crewed_stations")
+              for k, station in enumerate(spec.shells.keep_out)]
     for value, where, catalog in names:
         try:
             load_catalog(catalog, directory).require_technology(value, where)

@@ -68,6 +68,11 @@ class Shells(_Section):
     altitude_step_km: float = Field(gt=0.0, le=1000.0)
     inclinations: list[Inclination] = Field(min_length=1)
     min_separation_km: float = Field(10.0, ge=0.0, le=500.0)
+    keep_out: list[Name] = Field(
+        default_factory=list,
+        description="Crewed stations (models/crewed_stations.csv) whose altitude band, with its "
+                    "margin, no candidate shell may use.",
+    )
 
     @field_validator("inclinations")
     @classmethod
@@ -101,17 +106,27 @@ class Shells(_Section):
 class Risk(_Section):
     """``[risk]``: the debris-risk metric and the assumptions behind it."""
 
-    metric: Literal["collisions", "maneuvers", "debris_index"] = Field(
+    metric: Literal["collisions", "catastrophic_collisions", "disabling_impacts",
+                    "survivable_impacts", "maneuvers", "debris_index",
+                    "environmental_index"] = Field(
         "debris_index", description="Risk metric the optimiser divides compute by."
     )
-    activity: Literal["low", "moderate", "high"] = Field(
-        "moderate", description="ECSS long-term solar activity level."
+    operator: Name = Field(
+        "starlink", description="Operator class of models/operations.csv (encounter model)."
+    )
+    activity: Literal["cycle", "low", "moderate", "high"] = Field(
+        "cycle", description="Solar activity: the recorded and predicted cycle from the first "
+                             "year, or an ECSS constant level."
     )
     atmosphere: Literal["msis", "table", "exponential"] = Field(
         "msis", description="Atmosphere model for decay and station keeping."
     )
     population: Literal["all", "no_starlink", "debris_rb"] = Field(
-        "no_starlink", description="Catalogued background population."
+        "all", description="Catalogued background population."
+    )
+    background_growth: Literal["none", "filed"] = Field(
+        "none", description="Add other operators' filed constellations (models/"
+                            "constellations.csv) to the background as they deploy."
     )
     pc_threshold: float | None = Field(
         None, gt=0.0, lt=1.0, description="Maneuver threshold (default models/operations.csv)."

@@ -7,6 +7,7 @@ assumptions, its catalog folder) and build their inputs.
 
 from __future__ import annotations
 
+from orbitdc.assumptions import load_catalog
 from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.risk.model import RiskSettings
 from orbitdc.sizing.satellite import SatelliteDesign, size_satellite
@@ -67,14 +68,34 @@ def size_study(loaded: LoadedStudy) -> list[tuple[str, str, SatelliteDesign]]:
 def study_risk_settings(loaded: LoadedStudy) -> RiskSettings:
     """The :class:`RiskSettings` a study asks for (catalog defaults where it is silent)."""
     r = loaded.spec.risk
+    dep = loaded.spec.deployment
     return RiskSettings.from_catalogs(
         loaded.models_dir,
+        operator=r.operator,
         activity=r.activity,
         atmosphere=r.atmosphere,
         population=r.population,
+        background_growth=r.background_growth,
         pc_threshold=r.pc_threshold,
         coordinated=r.coordinated,
         min_separation_km=r.guaranteed_separation_km,
         shell_thickness_km=r.shell_thickness_km,
-        accumulation_years=float(loaded.spec.deployment.horizon_years),
+        start_year=float(dep.start_year),
+        accumulation_years=float(dep.horizon_years),
     )
+
+
+def keep_out_bands_km(loaded: LoadedStudy) -> list[tuple[str, float, float]]:
+    """``(station, lowest, highest altitude [km])`` bands the study's shells must avoid.
+
+    Each crewed station's band of ``models/crewed_stations.csv`` widened by its margin.
+    """
+    if not loaded.spec.shells.keep_out:
+        return []
+    cat = load_catalog("crewed_stations", loaded.models_dir)
+    bands = []
+    for name in loaded.spec.shells.keep_out:
+        p = cat.parameters(name)
+        bands.append((name, p["min_altitude_km"] - p["margin_km"],
+                      p["max_altitude_km"] + p["margin_km"]))
+    return bands

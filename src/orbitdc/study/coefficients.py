@@ -31,11 +31,19 @@ from orbitdc.deploy.inputs import (
     SizeClassOption,
 )
 from orbitdc.environment.debris import DebrisEnvironment
+from orbitdc.errors import InputError
 from orbitdc.launchers import LaunchVehicle
+from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.risk.model import RiskSettings, SatelliteRisk, assess_satellite, intra_coefficients
-from orbitdc.sizing.satellite import SatelliteDesign, size_satellite
+from orbitdc.sizing.satellite import PropulsionDemand, SatelliteDesign, size_satellite
+from orbitdc.sizing.technology import SatelliteTechnology
 from orbitdc.spec.read import LoadedStudy
-from orbitdc.study.adapters import shell_key, study_risk_settings, study_technology
+from orbitdc.study.adapters import (
+    keep_out_bands_km,
+    shell_key,
+    study_risk_settings,
+    study_technology,
+)
 
 
 def packing_capacity(altitude_km: float, separation_km: float) -> int:
@@ -90,11 +98,48 @@ class DesignPoint:
 
 @dataclass
 class CoefficientTable:
-    """Deployment inputs plus the designs and risks behind every coefficient."""
+    """Deployment inputs plus the designs and risks behind every coefficient.
+
+    ``warnings`` name the (shell, class) pairs where the risk model leaves its domain;
+    ``excluded_shells`` the candidate shells a keep-out band removed.
+    """
 
     inputs: DeploymentInputs
     designs: dict[tuple[str, str], SatelliteDesign] = field(default_factory=dict)
     risks: dict[tuple[str, str], SatelliteRisk] = field(default_factory=dict)
+    warnings: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    excluded_shells: dict[str, str] = field(default_factory=dict)
+
+
+#: Relative change of the station-keeping budget at which the sizing/risk fixed point stops.
+PROPULSION_TOLERANCE = 0.005
+
+
+def size_and_assess(
+    power_kw: float, altitude_km: float, family: InclinationFamily, tech: SatelliteTechnology,
+    settings: RiskSettings, env: DebrisEnvironment, **sizing: float,
+) -> tuple[SatelliteDesign, SatelliteRisk]:
+    """Size a satellite with the propulsion its orbit needs, and assess its risk.
+
+    The drag and disposal velocity budgets come from the risk model, which needs the sized
+    satellite: size without propulsion, assess, then size again with the station-keeping and
+    disposal demand (propellant mass and electric-propulsion power) until the budget changes by
+    less than :data:`PROPULSION_TOLERANCE` (two or three passes: the propellant raises the
+    ballistic coefficient, which lowers the drag).
+    """
+    design = size_satellite(power_kw, altitude_km, family, tech, **sizing)  # type: ignore[arg-type]
+    risk = assess_satellite(design, settings, env)
+    for _ in range(5):
+        demand = PropulsionDemand(risk.stationkeeping_dv_m_s_per_year, risk.disposal_dv_m_s,
+                                  settings.thruster_isp_s)
+        design = size_satellite(power_kw, altitude_km, family, tech, propulsion=demand,
+                                **sizing)  # type: ignore[arg-type]
+        risk = assess_satellite(design, settings, env)
+        budget = demand.stationkeeping_dv_m_s_per_year
+        if abs(risk.stationkeeping_dv_m_s_per_year - budget) <= PROPULSION_TOLERANCE * max(
+                budget, 1e-9):
+            break
+    return design, risk
 
 
 def build_coefficients(
@@ -123,6 +168,7 @@ def build_coefficients(
     if point.guaranteed_separation_km is not None:
         settings = replace(settings, min_separation_km=point.guaranteed_separation_km)
     env = DebrisEnvironment.load(directory=loaded.models_dir)
+    bands = keep_out_bands_km(loaded)
     vehicle = LaunchVehicle.named(spec.launch.vehicle, loaded.models_dir)
     life = point.design_life_years or spec.technology.design_life_years
     radiator_temp = point.radiator_temp_k or spec.technology.radiator_temp_k
@@ -133,8 +179,6 @@ def build_coefficients(
     if point.inclination not in (None, "all"):
         families = [f for f in families if f.label == point.inclination]
         if not families:
-            from orbitdc.errors import InputError
-
             raise InputError("inclination", point.inclination,
                              "must be one of the study's inclination families")
     altitudes = spec.shells.altitudes_km()
@@ -147,25 +191,28 @@ def build_coefficients(
     for family in families:
         for altitude in altitudes:
             key = shell_key(altitude, family)
+            blocked = [name for name, lo, hi in bands if lo <= altitude <= hi]
+            if blocked:
+                table.excluded_shells[key] = ", ".join(blocked)
+                done += len(powers)
+                continue
             shell_settings = settings
             if point.min_separation_km and key in point.min_separation_km:
                 shell_settings = replace(settings, min_separation_km=point.min_separation_km[key])
             k_metric = 0.0
             compliant = True
             for name, power in powers.items():
-                design = size_satellite(
-                    power, altitude, family, tech,
+                design, risk = size_and_assess(
+                    power, altitude, family, tech, shell_settings, env,
                     radiator_temp_k=radiator_temp,
                     design_life_years=life,
                     eclipse_load_fraction=spec.technology.eclipse_load_fraction
                     if point.eclipse_load_fraction is None else point.eclipse_load_fraction,
                 )
-                risk = assess_satellite(design, shell_settings, env)
                 k_metric = max(k_metric, intra_coefficients(design, risk, shell_settings).metric(
                     spec.risk.metric))
                 compliant = compliant and risk.compliant_5yr
-                mass = (design.total_mass_kg + risk.disposal_propellant_kg
-                        + risk.stationkeeping_propellant_kg_per_year * life)
+                mass = design.total_mass_kg  # wet: propellant for life and disposal included
                 risk_value = risk.metric(spec.risk.metric)
                 if point.maneuvers_per_sat_year and (key, name) in point.maneuvers_per_sat_year:
                     risk_value = point.maneuvers_per_sat_year[(key, name)]
@@ -178,6 +225,8 @@ def build_coefficients(
                 max_mass[name] = max(max_mass.get(name, 0.0), mass)
                 table.designs[(key, name)] = design
                 table.risks[(key, name)] = risk
+                if risk.warnings:
+                    table.warnings[(key, name)] = risk.warnings
                 done += 1
                 if progress:
                     progress(done, total)
@@ -196,6 +245,10 @@ def build_coefficients(
                 disposal_compliant=compliant,
             ))
 
+    if not shells:
+        raise InputError("shells.keep_out", list(spec.shells.keep_out),
+                         "leaves no candidate shell: every altitude of the grid lies in a "
+                         "crewed station's band", source=str(loaded.path))
     stowed_density = tech.bus.bus_bulk_density_kg_m3
     classes = [
         SizeClassOption(

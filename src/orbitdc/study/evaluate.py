@@ -26,7 +26,6 @@ to interrupt a worker in the middle of a trial.
 
 from __future__ import annotations
 
-import math
 import os
 import socket
 import time
@@ -183,10 +182,9 @@ def summarize(
             part_fail = risk.debris_index_failure_per_sat_year if metric == "debris_index" else 0.0
             background += sat_years * (risk.metric(metric) - part_fail)
             failure += sat_years * part_fail
-            life = design.design_life_years
-            # Probability of a collision with an object >= 10 cm over the satellite's life
-            # (the quantity of NASA-STD-8719.14 Requirement 4.5-1).
-            max_pc = max(max_pc, 1.0 - math.exp(-risk.catastrophic_collisions_per_sat_year * life))
+            # Probability of a collision with an object >= 10 cm over the satellite's orbital
+            # lifetime, disposal included (NASA-STD-8719.14 Requirement 4.5-1).
+            max_pc = max(max_pc, risk.collision_probability_orbital_life)
             max_man = max(max_man, risk.maneuvers_per_sat_year)
             if not risk.compliant_5yr:
                 noncompliant.append(shell.key)
@@ -248,6 +246,7 @@ def summarize(
     if spec.search.fidelity == "analytic":
         questions.append("Scored at analytic fidelity: confirm the chosen shells with "
                          "'sampled' or 'full' screening.")
+    questions.extend(domain_warnings(loaded, table, active))
     summary = TrialSummary(
         status="ok",
         study_sha256=loaded.sha256,
@@ -285,3 +284,36 @@ def summarize(
             for k, v in choices.params.items()},
     )
     return summary, constraints
+
+
+def domain_warnings(loaded: LoadedStudy, table: CoefficientTable,
+                    active: np.ndarray) -> list[str]:
+    """Where the plan takes the risk model out of its domain (warnings, in plain words).
+
+    The per-satellite warnings of the designs flown (more than 0.1 collisions and disabling
+    impacts per satellite-year), and shells whose own steady-state fragments (satellites at the
+    peak x debris index per satellite-year, by Little's law) exceed today's catalogued
+    population of their 50 km band.
+    """
+    from orbitdc.environment.debris import DebrisEnvironment
+
+    env = DebrisEnvironment.load(directory=loaded.models_dir)
+    population = loaded.spec.risk.population
+    out: list[str] = []
+    inputs = table.inputs
+    for s, shell in enumerate(inputs.shells):
+        fragments = 0.0
+        for c, cls in enumerate(inputs.classes):
+            peak = float(active[s, c].max()) if active[s, c].size else 0.0
+            if peak <= 0:
+                continue
+            risk = table.risks[(shell.key, cls.name)]
+            out.extend(f"{shell.key}/{cls.name}: {w}" for w in risk.warnings)
+            fragments += peak * risk.debris_index_per_sat_year
+        today = env.bin_count(shell.altitude_km, population)
+        if fragments > today:
+            out.append(f"{shell.key}: the fleet's own fragments >= 10 cm at steady state "
+                       f"(~{fragments:,.0f}) exceed today's {today:,.0f} catalogued objects of "
+                       "its 50 km band: the environment's feedback is not small (orbitdc "
+                       "evolve).")
+    return out

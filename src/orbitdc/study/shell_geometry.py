@@ -29,11 +29,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from orbitdc.environment.debris import DebrisEnvironment, synthetic_population
 from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.orbits.shells import WalkerShell
 from orbitdc.propagation.walker import self_separation_km
 from orbitdc.results import atomic_write_text
+from orbitdc.risk.maneuvers import EncounterModel
 from orbitdc.spec.read import LoadedStudy
 from orbitdc.study.coefficients import CoefficientTable, DesignPoint
 from orbitdc.study.space import TrialChoices
@@ -164,19 +167,22 @@ def background_misses(
     return value
 
 
-def maneuvers_per_sat_year(screened: dict[str, Any], pc_threshold: float, sigma_km: float,
-                           hbr_km: float) -> float:
+def maneuvers_per_sat_year(screened: dict[str, Any], pc_threshold: float,
+                           encounter: EncounterModel, hbr_km: float) -> float:
     """Background conjunctions with ``Pc >= threshold`` per satellite-year.
 
-    Scaled to the whole background: a sample of the background sees its share of the
-    conjunctions.
+    The probability of each screened miss is averaged over the operator's encounter model
+    (its mixture of sigmas), and the count is scaled to the whole background: a sample of the
+    background sees its share of the conjunctions.
     """
     from orbitdc.collision.probability import pc_isotropic
 
-    misses = screened["misses_km"]
-    if not misses:
+    misses = np.asarray(screened["misses_km"], dtype=float)
+    if misses.size == 0:
         return 0.0
-    hits = int((pc_isotropic(misses, sigma_km, hbr_km) >= pc_threshold).sum())
+    sigmas, weights = encounter.components()
+    hits = sum(w * float(np.count_nonzero(pc_isotropic(misses, s, hbr_km) >= pc_threshold))
+               for s, w in zip(sigmas.tolist(), weights.tolist(), strict=True))
     return hits / (screened["sat_years"] * screened["share"])
 
 
@@ -201,7 +207,7 @@ def refine_point(
                 if choices.point.guaranteed_separation_km is not None
                 else settings.min_separation_km)
     threshold = choices.point.pc_threshold or settings.pc_threshold
-    sigma = settings.encounter_sigma_km
+    sigma = float(settings.encounter.sigma_km)
     env = DebrisEnvironment.load(directory=loaded.models_dir)
     for shell in table.inputs.shells:
         family = families[shell.inclination]
@@ -220,7 +226,7 @@ def refine_point(
             if key != shell.key:
                 continue
             hbr_km = (design.hard_body_radius_m + env.params["background_hbr_m"]) / 1e3
-            empirical = maneuvers_per_sat_year(screened, threshold, sigma, hbr_km)
+            empirical = maneuvers_per_sat_year(screened, threshold, settings.encounter, hbr_km)
             if len(screened["misses_km"]) >= MIN_CONJUNCTIONS:
                 maneuvers[(key, name)] = empirical
             rates[f"{name}: screened maneuvers/sat-yr"] = empirical

@@ -31,7 +31,7 @@ from orbitdc.risk.model import SatelliteRisk
 from orbitdc.sizing.satellite import SatelliteDesign
 
 #: Version of the stored form; trials without ``summary_version`` predate the typed summary.
-SUMMARY_VERSION = 2
+SUMMARY_VERSION = 3
 
 
 class SummaryFormatError(ValueError):
@@ -115,7 +115,7 @@ class FleetYear:
     satellites_launched: int
     flights: int
     avoidance_maneuvers: float
-    catastrophic_collisions: float
+    breakups: float
     impacts_1_10cm: float
     derelicts: float
     reentries: float
@@ -408,7 +408,8 @@ def fleet_by_year(
             risk, n = design.risk, active[s, c]
             maneuvers += n * risk.maneuvers_per_sat_year
             catastrophic += n * risk.catastrophic_collisions_per_sat_year
-            impacts += n * risk.lethal_nontrackable_per_sat_year
+            impacts += n * (risk.disabling_impacts_per_sat_year
+                            + risk.survivable_impacts_per_sat_year)
             life = int(life_years[c])
             retired = np.zeros(n_years)
             if life < n_years:
@@ -434,7 +435,7 @@ def fleet_by_year(
             satellites_launched=int(round(total_launched[k])),
             flights=int(total_flights[k]),
             avoidance_maneuvers=float(maneuvers[k]),
-            catastrophic_collisions=float(catastrophic[k]),
+            breakups=float(catastrophic[k]),
             impacts_1_10cm=float(impacts[k]),
             derelicts=float(derelicts[k]),
             reentries=float(reentries[k]),
