@@ -32,10 +32,12 @@ if TYPE_CHECKING:
         Study,
         assess_risk,
         build_report,
+        generic_satellite,
         load_study,
         risk_settings,
         satellite_technology,
         screen,
+        size_and_assess_risk,
         size_satellite,
     )
 
@@ -47,10 +49,12 @@ __all__ = [
     "__version__",
     "assess_risk",
     "build_report",
+    "generic_satellite",
     "load_study",
     "risk_settings",
     "satellite_technology",
     "screen",
+    "size_and_assess_risk",
     "size_satellite",
 ]
 
