@@ -12,6 +12,7 @@ BENCHMARKS = [
     ["deploy.py"],
     ["study.py"],
     ["lifetime.py"],
+    ["risk_audit.py"],
 ]
 
 if __name__ == "__main__":
