@@ -70,6 +70,11 @@ def test_stored_summary_reads_back_into_the_same_dataclasses(tiny_study_trials):
             summary.compute_pflop_years)
         assert summary.fleet_totals()["satellites_launched"] == summary.satellites_launched
         assert summary.fleet_totals()["flights"] == summary.flights
+        # the rationale quotes the share of the risk that grows with N^2 from the breakdown
+        b = summary.risk_breakdown
+        share = 100 * b.intra_shell / summary.risk
+        assert any(f"{share:.0f} % of the risk grows with the square" in r
+                   for r in summary.rationale)
 
 
 def test_older_or_damaged_attributes_raise_a_clear_error(tiny_study_trials):

@@ -108,6 +108,9 @@ def design_panel(
                + tables.to_html(tables.risk_breakdown(s, metric)) + "<h3>Margins</h3>"
                + tables.to_html(tables.margins(s)) + "</div><div><h3>Compliance</h3>"
                + tables.to_html(tables.compliance(s), "compliance") + "</div></div>")
+    if s.rationale:
+        out.append("<h3>Why this design</h3><ul>"
+                   + "".join(f"<li>{esc(r)}</li>" for r in s.rationale) + "</ul>")
     out.append("<h3>Open questions</h3><ul>"
                + "".join(f"<li>{esc(q)}</li>" for q in s.open_questions) + "</ul>")
     return "\n".join(out)

@@ -122,6 +122,7 @@ def review_markdown(
         "risk_breakdown": _rows(tables.risk_breakdown(s, metric)),
         "compliance": _rows(tables.compliance(s)),
         "open_questions": "\n".join(questions),
+        "rationale": "\n".join(f"- {r}" for r in s.rationale) or "- (not recorded)",
     }
     return Template(template_path().read_text(encoding="utf-8")).safe_substitute(values)
 

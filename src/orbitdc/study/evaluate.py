@@ -247,6 +247,7 @@ def summarize(
         questions.append("Scored at analytic fidelity: confirm the chosen shells with "
                          "'sampled' or 'full' screening.")
     questions.extend(domain_warnings(loaded, table, active))
+    rationale = design_rationale(table, active, metric, intra, total_risk)
     summary = TrialSummary(
         status="ok",
         study_sha256=loaded.sha256,
@@ -279,6 +280,7 @@ def summarize(
         ),
         margins=margins,
         open_questions=questions,
+        rationale=rationale,
         choices={} if choices is None else {
             k: (v if isinstance(v, int | float | str) else str(v))
             for k, v in choices.params.items()},
@@ -316,4 +318,44 @@ def domain_warnings(loaded: LoadedStudy, table: CoefficientTable,
                        f"(~{fragments:,.0f}) exceed today's {today:,.0f} catalogued objects of "
                        "its 50 km band: the environment's feedback is not small (orbitdc "
                        "evolve).")
+    return out
+
+
+def design_rationale(table: CoefficientTable, active: np.ndarray, metric: str,
+                     intra_risk: float, total_risk: float) -> list[str]:
+    """Why the plan flies the classes and shells it flies, from the coefficients behind it.
+
+    Compares the classes' per-satellite risk per unit compute in the shells used, and says how
+    much of the risk grows with the number of satellites per shell (the ``N^2`` terms, which
+    favour fewer, larger satellites and spreading over shells).
+    """
+    inputs = table.inputs
+    used_shells = [s for s in range(len(inputs.shells)) if active[s].sum() > 0]
+    if not used_shells:
+        return []
+    unit = f"{metric} per PFLOP/s-year"
+    per_class = []
+    for c, cls in enumerate(inputs.classes):
+        values = [inputs.coefficients[(inputs.shells[s].key, cls.name)] for s in used_shells
+                  if (inputs.shells[s].key, cls.name) in inputs.coefficients]
+        if not values:
+            continue
+        ratio = float(np.mean([v.risk_per_sat_year / v.compute_pflops for v in values]))
+        peak_sats = int(active[used_shells, c].max(axis=1).sum()) if active.size else 0
+        per_class.append((cls.name, ratio, peak_sats))
+    out = []
+    if len(per_class) > 1:
+        parts = ", ".join(f"{name} {ratio:.3g}" for name, ratio, _ in per_class)
+        names = [name for name, _, n in per_class if n > 0]
+        best = min(per_class, key=lambda t: t[1])[0]
+        out.append(f"Per satellite, the classes carry {parts} {unit} in the shells used "
+                   f"({best} the least); the plan flies {', '.join(names) or 'none'}.")
+    share = intra_risk / total_risk if total_risk > 0 else 0.0
+    peak = int(active.sum(axis=1).max(axis=1).max()) if active.size else 0
+    out.append(f"{100 * share:.0f} % of the risk grows with the square of the satellites per "
+               f"shell (pairs inside a shell, the shell's own derelicts); the fullest shell holds "
+               f"{peak} satellites, so fewer, larger satellites and more shells lower it.")
+    if len(used_shells) > 1:
+        out.append(f"The plan spreads over {len(used_shells)} shells: each additional shell "
+                   "divides the N^2 term of the satellites moved there.")
     return out

@@ -224,6 +224,8 @@ class TrialSummary:
     open_questions : list of str
     choices : dict
         The trial's sampled parameters (numbers and names).
+    rationale : list of str
+        Why the plan uses the classes and shells it uses, in plain sentences.
     """
 
     status: str
@@ -250,6 +252,7 @@ class TrialSummary:
     margins: list[Margin]
     open_questions: list[str]
     choices: dict[str, float | int | str] = field(default_factory=dict)
+    rationale: list[str] = field(default_factory=list)
 
     def fleet_totals(self) -> dict[str, float]:
         """Each fleet quantity over the horizon.
