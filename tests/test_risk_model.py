@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 import pytest
@@ -176,15 +177,20 @@ def test_shell_intra_term_grows_with_n_squared(technology):
     a = assess_shell(d, 1000, uncoord)
     b = assess_shell(d, 2000, uncoord)
     assert b.intra_collisions_per_year == pytest.approx(4 * a.intra_collisions_per_year)
-    # Coordination removes the pair term down to the reliability floor: a pair is unprotected
-    # when either member is (1 - (1 - f)^2, f from models/operations.csv), not 20-sigma tails.
+    # Coordination removes the pair term down to a reliability floor, not 20-sigma tails: a pair
+    # loses its coordination when either member does (1 - (1 - f)^2, f from
+    # models/operations.csv); the other member then avoids it like any tracked object, so the
+    # residual share of the background encounter model remains.
     coord = RiskSettings.from_catalogs(coordinated=True, min_separation_km=2.0)
     c = assess_shell(d, 1000, coord)
     assert c.intra_collisions_per_year < a.intra_collisions_per_year
     k = intra_coefficients(d, assess_satellite(d, coord), coord)
     f = coord.uncoordinated_fraction
-    assert k.coordination_factor == pytest.approx(1 - (1 - f) ** 2, rel=1e-6)
-    assert k.collisions > 0.0
+    radius_km = math.sqrt(k.collision_cross_section_m2 / math.pi) / 1e3
+    share = maneuvers.residual_area_km2(coord.encounter, 2 * d.hard_body_radius_m / 1e3,
+                                        coord.pc_threshold, radius_km) / (math.pi * radius_km**2)
+    assert k.coordination_factor == pytest.approx((1 - (1 - f) ** 2) * share, rel=1e-3)
+    assert 0.0 < share < 1.0 and k.collisions > 0.0
 
 
 def test_metric_selection_and_errors(technology):

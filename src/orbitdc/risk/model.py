@@ -544,19 +544,26 @@ class IntraCoefficients:
         return float(getattr(self, name))
 
 
-def coordination_factor(settings: RiskSettings, radius_km: float) -> float:
+def coordination_factor(settings: RiskSettings, radius_km: float, decision_km: float) -> float:
     """Residual share of the uncoordinated pair rate inside a coordinated shell [-].
 
-    A pair is unprotected when either member is not under control (safe mode, ephemeris outage,
-    failed maneuver): ``1 - (1 - f)^2`` with ``f`` the operator's uncoordinated fraction
-    (``models/operations.csv``); protected pairs still meet with the Gaussian tail at the
-    guaranteed separation (:func:`orbitdc.risk.intra.coordination_factor`).
+    A pair loses its coordination when either member is not under control (safe mode,
+    ephemeris outage, failed maneuver): a share ``1 - (1 - f)^2`` of the time, with ``f`` the
+    operator's uncoordinated fraction (``models/operations.csv``). The member still in control
+    then screens the other as any tracked object, with the operator's encounter model: of those
+    encounters, the share ``s`` decided below the threshold on the decision sphere
+    (``decision_km``) and colliding on the true radius (``radius_km``) remains. Coordinated
+    pairs meet with the Gaussian tail at the guaranteed separation
+    (:func:`orbitdc.risk.intra.coordination_factor`):
+    ``factor = (1 - (1 - f)^2) s + (1 - f)^2 tail``.
     """
     f = settings.uncoordinated_fraction
-    floor = 1.0 - (1.0 - f) ** 2
+    lost = 1.0 - (1.0 - f) ** 2
+    share = maneuvers.residual_area_km2(settings.encounter, decision_km, settings.pc_threshold,
+                                        radius_km) / (math.pi * radius_km**2)
     tail = intra.coordination_factor(settings.min_separation_km, settings.own_sigma_km,
                                      radius_km * 1e3, settings.screening_radius_km)
-    return float(min(1.0, floor + (1.0 - floor) * tail))
+    return float(min(1.0, lost * share + (1.0 - lost) * tail))
 
 
 def intra_coefficients(
@@ -582,7 +589,8 @@ def intra_coefficients(
     def pair_rate(radius: float) -> float:
         return float(intra.pair_encounter_rate_per_year(h, inc, dh, max(radius, 1e-9)))
 
-    factor = coordination_factor(settings, radius_km) if settings.coordinated else 1.0
+    factor = (coordination_factor(settings, radius_km, decision_km) if settings.coordinated
+              else 1.0)
     k_pairs = 0.5 * pair_rate(radius_km) * factor
     own = EncounterModel("own", settings.own_sigma_km)
     own_man_radius = math.sqrt(maneuvers.maneuver_area_km2(own, decision_km,
