@@ -41,6 +41,31 @@ def test_a_wing_hit_breaks_the_wing_not_the_satellite() -> None:
     assert both.fragments == pytest.approx(only_wing.fragments, rel=0.1)
 
 
+def test_a_membrane_hit_engages_only_the_mass_around_the_hole() -> None:
+    # A 10 cm, 0.115 kg fragment perforates a 2 kg/m^2 array wing: with a hole 3 times its
+    # diameter it engages 2 x pi x (3 x 0.05)^2 = 0.141 kg, which it shatters (0.5 x 0.115 x
+    # 13,000^2 / 0.141 = 69 kJ/g >> 40 J/g): N = 0.1 (0.115 + 0.141)^0.75 0.1^-1.71 ~ 1.9
+    # (eq. 4 of Johnson et al. 2001), not the ~47 of cratering the whole 5.7 t wing.
+    wing = plate(230.0, 36.0 / 2, 5_700.0, "array", areal_density_kg_m2=2.0)
+    fragment = sphere(0.05, 0.115)
+    engaged = 2.0 * math.pi * (3.0 * 0.05) ** 2
+    b = expected_fragments([wing], [fragment], 13.0, hole_ratio=3.0)
+    assert b.catastrophic_probability == 1.0
+    assert b.fragments == pytest.approx(0.1 * (0.115 + engaged) ** 0.75 * 0.1**-1.71, rel=1e-9)
+    rigid = expected_fragments([plate(230.0, 36.0 / 2, 5_700.0, "array")], [fragment], 13.0)
+    assert rigid.fragments == pytest.approx(0.1 * (0.115 * 13.0**2) ** 0.75 * 0.1**-1.71,
+                                            rel=1e-9)
+    # a 450 kg satellite (1.1 m sphere) punches a 6.6 m hole: 2 pi 3.3^2 = 68 kg of membrane
+    intact = expected_fragments([wing], [sphere(1.1, 450.0)], 13.0, hole_ratio=3.0)
+    assert intact.fragments == pytest.approx(
+        0.1 * (450.0 + 2.0 * math.pi * 3.3**2) ** 0.75 * 0.1**-1.71, rel=1e-9)
+    # a hole larger than the wing engages the wing's mass, no more
+    tiny = plate(10.0, 1.0, 20.0, "array", areal_density_kg_m2=1.0)
+    huge = expected_fragments([tiny], [sphere(5.0, 10_000.0)], 13.0, hole_ratio=3.0)
+    assert huge.fragments == pytest.approx(0.1 * (10_000.0 + 20.0) ** 0.75 * 0.1**-1.71,
+                                           rel=1e-9)
+
+
 def _direct_eccentric_lifetime_years(hp: float, ha: float, bc: float) -> float:
     """Adaptive integration of the orbit-averaged da/dt, de/dt (independent of the table)."""
     mu, re = MU_EARTH_KM3_S2 * 1e9, R_EARTH_KM * 1e3

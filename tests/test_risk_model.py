@@ -9,12 +9,17 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy import integrate, stats
 
 from orbitdc.collision import breakup
 from orbitdc.environment.debris import DebrisEnvironment
 from orbitdc.errors import InputError
 from orbitdc.risk import maneuvers
-from orbitdc.risk.calibration import ManeuverObservation, fit_encounter_model
+from orbitdc.risk.calibration import (
+    ManeuverObservation,
+    RiskReductionObservation,
+    fit_encounter_model,
+)
 from orbitdc.risk.maneuvers import EncounterModel
 from orbitdc.risk.model import (
     GenericSatellite,
@@ -120,12 +125,31 @@ def test_catalogued_encounter_models_are_the_fits_of_the_published_counts():
     assert fit.sigma_km == pytest.approx(catalogued.sigma_km, rel=0.03)
     assert fit.log_spread == pytest.approx(catalogued.log_spread, rel=0.03)
     # ESA: ~2 maneuvers per satellite-year at 1e-4 for Sentinel-like satellites (decision
-    # radius ~5 m + 1.1 m) at ~750 km (ESA Rocket Science blog, 19 Mar 2020; Funke et al. 2018).
+    # radius ~5 m + 1.1 m) at ~750 km (ESA Rocket Science blog, 19 Mar 2020; Funke et al. 2018)
+    # and "90 % risk reduction" at that threshold (Funke et al. 2018).
     n750 = float(env.tracked_density_per_km3(750.0, "no_starlink"))
-    esa = ManeuverObservation(1e-4, 2.0, n750, 13.0, 6.1e-3)
-    esa_fit = fit_encounter_model("esa", [esa], sigma_starts_km=(0.35, 0.4, 0.45))
-    assert esa_fit.sigma_km == pytest.approx(EncounterModel.from_catalog("esa").sigma_km,
-                                             rel=0.03)
+    esa = [ManeuverObservation(1e-4, 2.0, n750, 13.0, 6.1e-3),
+           RiskReductionObservation(1e-4, 0.9, 6.1e-3)]
+    esa_fit = fit_encounter_model("esa", esa)
+    esa_catalogued = EncounterModel.from_catalog("esa")
+    assert esa_fit.sigma_km == pytest.approx(esa_catalogued.sigma_km, rel=0.03)
+    assert esa_fit.log_spread == pytest.approx(esa_catalogued.log_spread, rel=0.03)
+    # both published figures, from the catalogued model
+    assert esa[0].predicted(esa_catalogued) == pytest.approx(2.0, rel=0.02)
+    assert esa[1].predicted(esa_catalogued) == pytest.approx(0.9, abs=0.005)
+
+
+def test_risk_reduction_of_a_single_sigma_matches_brute_force_integration():
+    """The accepted share, integrated independently over the encounter plane on a grid."""
+    sigma, hbr, pc_star = 0.05, 0.01, 1e-4
+    model = EncounterModel("x", sigma, 0.0)
+    predicted = RiskReductionObservation(pc_star, 0.5, hbr).predicted(model)
+    # brute force: Pc(d) on a radial grid from the Rician CDF (scipy), then accepted share
+    d = np.linspace(0.0, 12 * sigma + hbr, 20001)
+    pc = stats.ncx2.cdf((hbr / sigma) ** 2, 2, (d / sigma) ** 2)
+    accepted = integrate.trapezoid(np.where(pc < pc_star, pc, 0.0) * 2 * np.pi * d, d) / (
+        np.pi * hbr**2)
+    assert predicted == pytest.approx(1.0 - accepted, abs=2e-3)
 
 
 def test_esa_like_satellites_maneuver_as_esa_reports():

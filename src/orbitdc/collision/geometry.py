@@ -51,17 +51,26 @@ class ConvexPart:
         side ``s``, ``pi (a + b)`` for a flat ``a x b`` rectangle, ``pi l`` for a segment.
     mass_kg : float [kg]
         Mass that breaks up when this part is hit.
+    areal_density_kg_m2 : float [kg/m^2]
+        For a membrane (an array or radiator wing), its mass per area: a hit engages only the
+        mass around the hole (:mod:`orbitdc.risk.consequences`); 0 for a compact part.
     """
 
     name: str
     surface_m2: float
     mean_curvature_m: float
     mass_kg: float = 0.0
+    areal_density_kg_m2: float = 0.0
 
     @property
     def mean_cross_section_m2(self) -> float:
         """Orientation-averaged projected area ``S / 4`` (Cauchy) [m^2]."""
         return self.surface_m2 / 4.0
+
+    @property
+    def mean_radius_m(self) -> float:
+        """Radius of the disc of the mean projected area, ``sqrt(S / (4 pi))`` [m]."""
+        return math.sqrt(self.surface_m2 / (4.0 * math.pi))
 
 
 def sphere(radius_m: float, mass_kg: float = 0.0, name: str = "sphere") -> ConvexPart:
@@ -75,9 +84,10 @@ def cube(side_m: float, mass_kg: float = 0.0, name: str = "bus") -> ConvexPart:
 
 
 def plate(length_m: float, width_m: float, mass_kg: float = 0.0,
-          name: str = "plate") -> ConvexPart:
+          name: str = "plate", areal_density_kg_m2: float = 0.0) -> ConvexPart:
     """A flat rectangle: ``S = 2 a b`` (two faces), ``M = pi (a + b)``."""
-    return ConvexPart(name, 2.0 * length_m * width_m, math.pi * (length_m + width_m), mass_kg)
+    return ConvexPart(name, 2.0 * length_m * width_m, math.pi * (length_m + width_m), mass_kg,
+                      areal_density_kg_m2)
 
 
 def pair_cross_section_m2(a: ConvexPart, b: ConvexPart) -> float:

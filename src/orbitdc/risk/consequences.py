@@ -3,15 +3,20 @@
 **Which part breaks.** A satellite is a few convex parts (bus, array strip, radiator strip,
 :meth:`orbitdc.sizing.satellite.SatelliteDesign.parts`). A projectile hits part ``c`` with the
 probability of that part's share of the collision cross-section (mean Minkowski areas,
-:mod:`orbitdc.collision.geometry`). The part's mass is the target mass of the NASA standard
-breakup model: a wing hit breaks the wing (one of the pair), a bus hit the whole satellite
-(:func:`expected_fragments`). Whether the hit is catastrophic (40 J/g) is judged against that
-mass, and the fragment count follows eq. 4 of Johnson et al. [1]_ with ``M = m_target +
-m_projectile`` (catastrophic) or ``M = m_projectile v^2`` (not).
+:mod:`orbitdc.collision.geometry`). A bus hit engages the whole satellite. The wings are
+membranes of ~1-3 kg/m^2 that a projectile perforates: only the membrane around the hole takes
+part, ``m = sigma_A pi (k r_p)^2`` (at most one wing), with ``r_p`` the projectile's mean radius
+and ``k`` the hole-to-projectile diameter ratio of hypervelocity perforation of thin sheets
+(``models/debris_environment.csv``) [2]_. Whether the collision is catastrophic (40 J/g) is judged
+between the two engaged masses, and the fragment count follows eq. 4 of Johnson et al. [1]_ with
+``M = m1 + m2`` (catastrophic) or ``M = m_small v^2`` (not), capped by the catastrophic count of
+the engaged masses (mass conservation: a cratering event cannot make more fragments than
+shattering both).
 
 **Which projectile.** Tracked objects are intact objects (payloads and rocket bodies, with their
-catalogue masses) or fragments in the altitude bin's own mix; untracked objects >= 10 cm are
-fragments of about 10 cm (:mod:`orbitdc.environment.debris`).
+catalogue masses) or catalogued fragments of 10 cm-1 m, in the altitude bin's own mix;
+untracked objects >= 10 cm are fragments of 10 cm up to ``untracked_max_length_m`` (20 cm)
+(:mod:`orbitdc.environment.debris`).
 
 **How long fragments stay.** The fragments of a breakup at altitude ``h`` are the quadrature
 points of :func:`orbitdc.collision.breakup.fragment_cloud` (size, A/M, velocity kick); each kick
@@ -21,15 +26,22 @@ circular altitude (:mod:`orbitdc.environment.eccentric`) and then its lifetime w
 fragment-years per fragment: it averages the lifetime over the A/M distribution (``E[M/A] ~ 21
 kg/m^2``, not ``1 / median A/M ~ 8``) and spreads the cloud over altitude by its delta-v.
 
+Partners that are a population (catalogued or untracked fragments) enter through their mass
+distribution (quantiles of the breakup model's fragment cloud), through both the 40 J/g test
+and eq. 4, not through one effective mass.
+
 References
 ----------
 .. [1] Johnson, N. L., Krisko, P. H., Liou, J.-C. and Anz-Meador, P. D., "NASA's new breakup
    model of EVOLVE 4.0", Adv. Space Res. 28(9), 1377-1384, 2001.
+.. [2] Christiansen, E. L., *Meteoroid/Debris Shielding*, NASA TP-2003-210788, 2003 (hole
+   diameters in thin bumpers: a few projectile diameters at hypervelocity).
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,7 +50,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from orbitdc.collision import breakup
-from orbitdc.collision.geometry import ConvexPart, pair_matrix_m2
+from orbitdc.collision.geometry import ConvexPart, pair_matrix_m2, sphere
 from orbitdc.constants import R_EARTH_KM
 from orbitdc.environment.decay import ENTRY_ALTITUDE_KM, lifetime_years
 from orbitdc.environment.eccentric import equivalent_circular_altitude_km
@@ -65,24 +77,64 @@ class Breakup:
     catastrophic_probability: float
 
 
+def _engaged_mass_kg(part: ConvexPart, other: ConvexPart, hole_ratio: float) -> float:
+    """Mass of ``part`` a collision with ``other`` engages [kg] (module docstring)."""
+    if part.areal_density_kg_m2 <= 0.0:
+        return part.mass_kg
+    hole = part.areal_density_kg_m2 * math.pi * (hole_ratio * other.mean_radius_m) ** 2
+    return min(part.mass_kg, hole)
+
+
 def expected_fragments(
     body: Sequence[ConvexPart],
     projectile: Sequence[ConvexPart],
     velocity_km_s: float,
     length_m: float = FRAGMENT_LENGTH_M,
+    *,
+    hole_ratio: float = 3.0,
+    projectile_weights: Sequence[float] | None = None,
 ) -> Breakup:
-    """Fragments >= ``length_m`` of a collision between two assemblies of parts.
+    """Fragments >= ``length_m`` of a collision between a body and a projectile.
 
     Every (part of ``body``, part of ``projectile``) pair is hit with probability proportional
-    to its mean collision cross-section; the pair's two masses enter the NASA breakup model.
+    to its mean collision cross-section; the masses each engages (a membrane only around the
+    hole, ``hole_ratio`` times the other's diameter) enter the NASA breakup model, with the
+    fragment count capped by mass conservation. With ``projectile_weights`` the projectile's
+    parts are alternatives (a population's mass distribution, weights summing to 1), not one
+    assembly: the result is their weighted mean.
     """
+    if projectile_weights is not None:
+        outcomes = [expected_fragments(body, [q], velocity_km_s, length_m,
+                                       hole_ratio=hole_ratio)
+                    for q in projectile]
+        w = np.asarray(projectile_weights, dtype=float)
+        return Breakup(float(np.dot(w, [o.fragments for o in outcomes])),
+                       float(np.dot(w, [o.catastrophic_probability for o in outcomes])))
     shares = pair_matrix_m2(body, projectile)
     shares = shares / shares.sum()
-    m1 = np.array([p.mass_kg for p in body])[:, None]
-    m2 = np.array([p.mass_kg for p in projectile])[None, :]
+    m1 = np.array([[_engaged_mass_kg(a, b, hole_ratio) for b in projectile] for a in body])
+    m2 = np.array([[_engaged_mass_kg(b, a, hole_ratio) for b in projectile] for a in body])
     n = breakup.fragments_larger_than(length_m, m1, m2, velocity_km_s)
+    cap = 0.1 * (m1 + m2) ** 0.75 * length_m ** -breakup.SIZE_EXPONENT
     cat = breakup.is_catastrophic(m1, m2, velocity_km_s)
-    return Breakup(float(np.sum(shares * n)), float(np.sum(shares * cat)))
+    return Breakup(float(np.sum(shares * np.minimum(n, cap))), float(np.sum(shares * cat)))
+
+
+@functools.lru_cache(maxsize=8)
+def fragment_population(min_length_m: float, max_length_m: float,
+                        quantiles: int = 32) -> tuple[tuple[ConvexPart, ...], tuple[float, ...]]:
+    """A population of fragments as partners: ``quantiles`` equal-weight masses and sizes.
+
+    Mass quantiles of the breakup model's fragment cloud between the two sizes, each a sphere
+    of the characteristic length of the fragments nearest that mass.
+    """
+    cloud = breakup.fragment_cloud(min_length_m, max_length_m)
+    mass = breakup.fragment_area_m2(cloud.length_m) / cloud.area_to_mass_m2_kg
+    order = np.argsort(mass)
+    groups = np.array_split(order, quantiles)
+    parts = tuple(sphere(0.5 * float(np.mean(cloud.length_m[g])), float(np.mean(mass[g])),
+                         "fragment") for g in groups)
+    return parts, tuple(float(g.size) / mass.size for g in groups)
 
 
 @functools.lru_cache(maxsize=256)

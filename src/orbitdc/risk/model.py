@@ -55,7 +55,7 @@ from orbitdc.errors import require_choice, require_range
 from orbitdc.orbits.kepler import circular_speed_km_s
 from orbitdc.propulsion import propellant_mass_kg
 from orbitdc.risk import consequences, intra, maneuvers
-from orbitdc.risk.consequences import Breakup, expected_fragments
+from orbitdc.risk.consequences import FRAGMENT_LENGTH_M, Breakup, expected_fragments
 from orbitdc.risk.maneuvers import EncounterModel
 from orbitdc.risk.metrics import METRIC_NAMES as METRICS
 
@@ -144,6 +144,7 @@ CATALOG_FIELDS = {
     "pc_threshold": "maneuver_pc_threshold",
     "own_sigma_km": "own_constellation_sigma_km",
     "failure_before_disposal": "failure_before_disposal",
+    "bus_critical_area_fraction": "bus_critical_area_fraction",
     "uncoordinated_fraction": "uncoordinated_fraction",
     "thruster_isp_s": "thruster_isp_s",
     "disposal_rule_years": "disposal_rule_years",
@@ -169,6 +170,7 @@ class RiskSettings:
     pc_threshold: float
     own_sigma_km: float
     failure_before_disposal: float
+    bus_critical_area_fraction: float
     uncoordinated_fraction: float
     thruster_isp_s: float
     disposal_rule_years: float
@@ -193,6 +195,8 @@ class RiskSettings:
         require_range("pc_threshold", self.pc_threshold, gt=0.0, lt=1.0)
         require_range("own_sigma_km", self.own_sigma_km, gt=0.0)
         require_range("failure_before_disposal", self.failure_before_disposal, ge=0.0, le=1.0)
+        require_range("bus_critical_area_fraction", self.bus_critical_area_fraction, gt=0.0,
+                      le=1.0)
         require_range("uncoordinated_fraction", self.uncoordinated_fraction, ge=0.0, le=1.0)
         require_range("thruster_isp_s", self.thruster_isp_s, gt=0.0)
         require_range("disposal_rule_years", self.disposal_rule_years, gt=0.0)
@@ -308,40 +312,82 @@ class SatelliteRisk:
         return float(getattr(self, f"{name}_per_sat_year"))
 
 
+#: Tracked classes that maneuver themselves: they avoid a derelict as it drifts.
+MANEUVERING_CLASSES = ("starlink", "growth")
+
+
+@dataclass(frozen=True)
+class _Partners:
+    """Breakups with the background's partner classes, and the shares that matter."""
+
+    tracked: Breakup
+    untracked: Breakup
+    intact_share: float
+    maneuvering_share: float
+
+
 def _partner_breakups(parts: list[ConvexPart], env: DebrisEnvironment, altitude_km: float,
-                      settings: RiskSettings, v: float) -> tuple[Breakup, Breakup, float]:
+                      settings: RiskSettings, v: float) -> _Partners:
     """Breakups with a tracked partner (the bin's class mix) and an untracked >= 10 cm one.
 
-    Returns ``(tracked mix, untracked, intact share of the tracked density)``.
+    Intact partners are spheres of the background radius with the bin's class mass; catalogued
+    and untracked fragments enter through their mass distribution (quantiles of the breakup
+    model's cloud: 10 cm-1 m catalogued, 10 cm up to ``untracked_max_length_m`` untracked).
     """
     p = env.params
-    fragments = catastrophic = intact = 0.0
+    hole = p["membrane_hole_diameter_ratio"]
+    fragments = catastrophic = intact = maneuvering = 0.0
     for name, share, mass in env.tracked_mix(altitude_km, settings.population,
                                              years=settings.start_years(),
                                              growth=settings.background_growth):
         if env.is_intact(name):
-            partner = sphere(p["background_hbr_m"], mass, name)
+            b = expected_fragments(parts, [sphere(p["background_hbr_m"], mass, name)], v,
+                                   hole_ratio=hole)
             intact += share
+            maneuvering += share if name in MANEUVERING_CLASSES else 0.0
         else:
-            partner = sphere(0.5 * p["tracked_fragment_length_m"], mass, name)
-        b = expected_fragments(parts, [partner], v)
+            population, weights = consequences.fragment_population(FRAGMENT_LENGTH_M, 1.0)
+            b = expected_fragments(parts, population, v, hole_ratio=hole,
+                                   projectile_weights=weights)
         fragments += share * b.fragments
         catastrophic += share * b.catastrophic_probability
-    small = expected_fragments(
-        parts, [sphere(0.05, p["fragment_mass_ge10cm_kg"], "fragment")], v)
-    return Breakup(fragments, catastrophic), small, intact
+    population, weights = consequences.fragment_population(FRAGMENT_LENGTH_M,
+                                                           p["untracked_max_length_m"])
+    small = expected_fragments(parts, population, v, hole_ratio=hole,
+                               projectile_weights=weights)
+    return _Partners(Breakup(fragments, catastrophic), small, intact, maneuvering)
 
 
-def _descent_densities_per_km3(env: DebrisEnvironment, start_km: float,
-                               settings: RiskSettings) -> tuple[float, float]:
-    """Mean tracked and untracked >= 10 cm densities met while decaying from ``start_km``.
+@dataclass(frozen=True)
+class _Descent:
+    """What a satellite meets while it decays passively from an altitude (time-weighted).
+
+    Attributes
+    ----------
+    tracked_per_km3, untracked_per_km3 : float [1/km^3]
+        Mean densities along the path.
+    fragment_years : float [yr]
+        Residence of the fragments of a collision on the path, weighted by where collisions
+        happen (time spent x density).
+    """
+
+    tracked_per_km3: float
+    untracked_per_km3: float
+    fragment_years: float
+
+
+def _descent(env: DebrisEnvironment, start_km: float, settings: RiskSettings) -> _Descent:
+    """Densities and fragment residence along the passive decay from ``start_km``.
 
     The time spent per altitude is proportional to the circular decay time per unit BC (in the
-    reference moderate atmosphere), so the averages weight each 5 km step by it [1/km^3].
+    reference moderate atmosphere); the fragments of collisions on the way are weighted by that
+    time times the density, with their residence at the altitude where they are made (coarse
+    25 km steps).
     """
-    grid = np.arange(env.bin_lower_km[0], min(start_km, 1999.0) + 1e-9, 5.0)
+    top = min(start_km, 1999.0)
+    grid = np.arange(env.bin_lower_km[0], top + 1e-9, 5.0)
     if grid.size < 2:
-        grid = np.array([start_km - 1.0, start_km])
+        grid = np.array([top - 1.0, top])
     per_bc = lifetime_years(grid, 1.0, "moderate", settings.atmosphere, settings.models_dir)
     dwell = np.diff(per_bc)
     mid = 0.5 * (grid[1:] + grid[:-1])
@@ -349,8 +395,15 @@ def _descent_densities_per_km3(env: DebrisEnvironment, start_km: float,
     tracked = env.tracked_density_per_km3(mid, settings.population,
                                           years=settings.start_years(),
                                           growth=settings.background_growth)
-    return (float(np.sum(tracked * weight)),
-            float(np.sum(env.untracked_ge10cm_density_per_km3(mid) * weight)))
+    untracked = env.untracked_ge10cm_density_per_km3(mid)
+    hits = weight * (tracked + untracked)
+    coarse = np.round(mid / 25.0) * 25.0
+    residence = {h: consequences.fragment_years_per_fragment(
+        float(h), settings.fragment_drag_coefficient, settings.activity, settings.atmosphere,
+        settings.models_dir, settings.start_years()) for h in np.unique(coarse)}
+    years = np.array([residence[h] for h in coarse])
+    return _Descent(float(np.sum(tracked * weight)), float(np.sum(untracked * weight)),
+                    float(np.sum(hits * years) / max(float(np.sum(hits)), 1e-300)))
 
 
 def assess_satellite(
@@ -405,39 +458,53 @@ def assess_satellite(
     # 1-10 cm projectiles are small against every part: each part's Cauchy area S/4.
     small = {p.name: float(collision_rate_per_year(n_small, p.mean_cross_section_m2, v))
              for p in parts}
-    disabling = small.get("bus", 0.0)
+    # a bus hit disables the satellite when it strikes a critical component (NASA-STD-8719.14C
+    # 4.5.4.3 counts the at-risk area of critical surfaces only)
+    disabling = small.get("bus", 0.0) * settings.bus_critical_area_fraction
     survivable = sum(small.values()) - disabling
 
     # Consequences: fragments per collision by projectile, and how long they stay.
-    tracked_b, untracked_b, intact_share = _partner_breakups(parts, env, h, settings, v)
+    partners = _partner_breakups(parts, env, h, settings, v)
+    tracked_b, untracked_b = partners.tracked, partners.untracked
     frag_years = consequences.fragment_years_per_fragment(
         h, settings.fragment_drag_coefficient, settings.activity, settings.atmosphere,
         settings.models_dir, years)
     per_year_fragments = residual * tracked_b.fragments + untracked * untracked_b.fragments
     direct = per_year_fragments * frag_years
 
-    # Failed satellites drift as derelicts for their passive decay time, avoiding nothing.
+    # Failed satellites drift as derelicts for their passive decay time (averaged over the
+    # years a failure can happen in), avoiding nothing; the maneuvering classes of the
+    # background avoid them with the operator's residual share.
     p_fail = min(1.0, settings.failure_before_disposal + disabling * life)
-    derelict_years = disposal.passive_years
-    failure_coll = p_fail / life * derelict_years * (flux_tracked + untracked)
+    derelict_years = float(np.mean(lifetime_years(
+        h, bc, settings.activity, settings.atmosphere, settings.models_dir,
+        **({"start_year": np.array(years)} if settings.activity == "cycle" else {}))))
+    avoided = residual / flux_tracked if flux_tracked > 0 else 1.0
+    passive = 1.0 - partners.maneuvering_share * (1.0 - avoided)
+    path = _descent(env, h, settings)
+    rate_tr = float(collision_rate_per_year(path.tracked_per_km3, sigma_true, v)) * passive
+    rate_un = float(collision_rate_per_year(path.untracked_per_km3, sigma_true, v))
+    failure_coll = p_fail / life * derelict_years * (rate_tr + rate_un)
     failure_fragments = p_fail / life * derelict_years * (
-        flux_tracked * tracked_b.fragments + untracked * untracked_b.fragments)
-    failure = failure_fragments * frag_years
+        rate_tr * tracked_b.fragments + rate_un * untracked_b.fragments)
+    failure = failure_fragments * path.fragment_years
 
     # Satellites that dispose successfully still spend the disposal time decaying from the
     # disposal altitude through lower shells (NASA-STD-8719.14 counts the whole orbital
     # lifetime); working, they keep avoiding tracked objects at the shell's residual share.
-    descent = disposal.passive_years if disposal.compliant_5yr else settings.disposal_rule_years
-    n_tr_path, n_un_path = _descent_densities_per_km3(env, disposal.disposal_altitude_km, settings)
-    avoided = residual / flux_tracked if flux_tracked > 0 else 1.0
-    dispose_tr = float(collision_rate_per_year(n_tr_path, sigma_true, v)) * avoided * descent
-    dispose_un = float(collision_rate_per_year(n_un_path, sigma_true, v)) * descent
+    descent_years = derelict_years if disposal.compliant_5yr else settings.disposal_rule_years
+    way_down = path if disposal.disposal_altitude_km == h else _descent(
+        env, disposal.disposal_altitude_km, settings)
+    dispose_tr = float(collision_rate_per_year(way_down.tracked_per_km3, sigma_true, v)) * (
+        avoided * descent_years)
+    dispose_un = float(collision_rate_per_year(way_down.untracked_per_km3, sigma_true, v)) * (
+        descent_years)
     disposal_coll_each = dispose_tr + dispose_un
     per_disposal = (1.0 - p_fail) / life
     disposal_coll = per_disposal * disposal_coll_each
     disposal_fragments = per_disposal * (dispose_tr * tracked_b.fragments
                                          + dispose_un * untracked_b.fragments)
-    disposal_index = disposal_fragments * frag_years
+    disposal_index = disposal_fragments * way_down.fragment_years
 
     # Environmental index: fragment-years weighted by the intact density they cross.
     exposure_intact = consequences.fragment_exposure(
@@ -466,7 +533,7 @@ def assess_satellite(
         tracked_density_per_km3=n_tracked,
         untracked_ge10cm_density_per_km3=n_untracked,
         density_1_10cm_per_km3=n_small,
-        intact_share_of_tracked=intact_share,
+        intact_share_of_tracked=partners.intact_share,
         collision_cross_section_m2=sigma_true,
         decision_hard_body_radius_m=hbr_km * 1e3,
         flux_tracked_per_sat_year=flux_tracked,

@@ -117,8 +117,9 @@ class SatelliteDesign:
         """The convex parts a collision can hit, with the mass each hit breaks up.
 
         The bus (a cube: a hit breaks the whole satellite) and each wing pair as one flat strip
-        of tip-to-tip span and wing width (a hit breaks one wing, half the pair's mass)
-        (:mod:`orbitdc.collision.geometry`).
+        of tip-to-tip span and wing width, a membrane of the wings' areal density whose hit
+        engages the mass around the hole, at most one wing (:mod:`orbitdc.collision.geometry`,
+        :mod:`orbitdc.risk.consequences`).
         """
         side = self.bus_side_m
         out = [cube(side, self.total_mass_kg, "bus")]
@@ -127,7 +128,7 @@ class SatelliteDesign:
             ("radiator", self.radiator_area_m2, self.radiator_span_m, self.radiator_mass_kg),
         ):
             if area > 0.0 and span > side:
-                out.append(plate(span, area / (span - side), 0.5 * mass, name))
+                out.append(plate(span, area / (span - side), 0.5 * mass, name, mass / area))
         return out
 
 

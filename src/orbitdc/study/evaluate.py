@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import optuna
 
+from orbitdc.assumptions import load_catalog
 from orbitdc.deploy import DeploymentInfeasible, DeploymentModel, Plan, SolverOptions
 from orbitdc.errors import InputError
 from orbitdc.spec.read import LoadedStudy
@@ -241,6 +242,15 @@ def summarize(
     if any(d.satellite.power_heat_pump_kw > 0 for d in designs):
         questions.append("The radiator runs above the coolant temperature: the heat pump's "
                          "second-law efficiency (0.45 assumed) has no space heritage.")
+    pc_limit = load_catalog("operations", loaded.models_dir).parameters("default")[
+        "large_object_collision_probability_limit"]
+    if max_pc > pc_limit:
+        questions.append(
+            f"The highest collision probability per satellite over its orbital life "
+            f"({max_pc:.2g}, objects >= 10 cm, disposal included) exceeds NASA-STD-8719.14C "
+            f"Requirement 4.5-1 ({pc_limit:g}): a satellite of this size cannot "
+            "meet it by design alone; avoidance and a waiver, or a smaller cross-section, "
+            "are the options.")
     questions.append("The >= 1 cm debris density is the >= 10 cm profile times a global ratio "
                      "(ESA MASTER-8): its altitude shape is uncertain, notably at 800-1,000 km.")
     if spec.search.fidelity == "analytic":
