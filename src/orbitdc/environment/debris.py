@@ -219,11 +219,12 @@ class DebrisEnvironment:
     def untracked_ge10cm_density_per_km3(self, altitude_km: ArrayLike) -> FloatArray:
         """Objects >= 10 cm that nobody tracks, per km^3: fragments on the debris profile.
 
-        ``n_debris(h) x (N_>=10cm - N_tracked) / N_debris``, global counts (ESA MASTER-8, ESA's
-        tracked count, the public catalogue behind ``debris_density.csv``).
+        ``n_debris(h) x N_untracked / N_debris``, global counts: ``N_untracked`` = MASTER-8's
+        >= 10 cm population minus ESA's tracked count at the same epoch (2024), ``N_debris`` the
+        fragments of the public catalogue behind ``debris_density.csv``.
         """
         p = self.params
-        ratio = (p["objects_ge10cm"] - p["tracked_objects"]) / p["catalogue_debris_objects"]
+        ratio = p["untracked_objects_ge10cm"] / p["catalogue_debris_objects"]
         return np.asarray(self.tracked["debris"][self._bin(altitude_km)] * max(ratio, 0.0),
                           dtype=float)
 

@@ -9,9 +9,9 @@ part, ``m = sigma_A pi (k r_p)^2`` (at most one wing), with ``r_p`` the projecti
 and ``k`` the hole-to-projectile diameter ratio of hypervelocity perforation of thin sheets
 (``models/debris_environment.csv``) [2]_. Whether the collision is catastrophic (40 J/g) is judged
 between the two engaged masses, and the fragment count follows eq. 4 of Johnson et al. [1]_ with
-``M = m1 + m2`` (catastrophic) or ``M = m_small v^2`` (not), capped by the catastrophic count of
-the engaged masses (mass conservation: a cratering event cannot make more fragments than
-shattering both).
+``M = m1 + m2`` (catastrophic) or ``M = m_small v^2`` (not; below the 40 J/g threshold this is
+always less than ``m1 + m2``, so a cratering event never makes more fragments than shattering
+both engaged masses).
 
 **Which projectile.** Tracked objects are intact objects (payloads and rocket bodies, with their
 catalogue masses) or catalogued fragments of 10 cm-1 m, in the altitude bin's own mix;
@@ -70,7 +70,9 @@ class Breakup:
     fragments : float [-]
         Expected fragments >= 10 cm.
     catastrophic_probability : float [-]
-        Probability that the part hit breaks up catastrophically (>= 40 J/g).
+        Probability that the part hit breaks up as a whole (>= 40 J/g against the part's mass:
+        the bus, i.e. the satellite, or a whole wing). A projectile that shatters only the
+        membrane around its hole makes fragments but leaves the wing in place.
     """
 
     fragments: float
@@ -98,8 +100,7 @@ def expected_fragments(
 
     Every (part of ``body``, part of ``projectile``) pair is hit with probability proportional
     to its mean collision cross-section; the masses each engages (a membrane only around the
-    hole, ``hole_ratio`` times the other's diameter) enter the NASA breakup model, with the
-    fragment count capped by mass conservation. With ``projectile_weights`` the projectile's
+    hole, ``hole_ratio`` times the other's diameter) enter the NASA breakup model. With ``projectile_weights`` the projectile's
     parts are alternatives (a population's mass distribution, weights summing to 1), not one
     assembly: the result is their weighted mean.
     """
@@ -114,10 +115,13 @@ def expected_fragments(
     shares = shares / shares.sum()
     m1 = np.array([[_engaged_mass_kg(a, b, hole_ratio) for b in projectile] for a in body])
     m2 = np.array([[_engaged_mass_kg(b, a, hole_ratio) for b in projectile] for a in body])
+    # A non-catastrophic count never exceeds the catastrophic count of the two engaged masses
+    # (0.5 m_s v^2 / m_l < 40 J/g gives m_s v^2 [km/s] < 0.08 m_l): mass is conserved as is.
     n = breakup.fragments_larger_than(length_m, m1, m2, velocity_km_s)
-    cap = 0.1 * (m1 + m2) ** 0.75 * length_m ** -breakup.SIZE_EXPONENT
-    cat = breakup.is_catastrophic(m1, m2, velocity_km_s)
-    return Breakup(float(np.sum(shares * np.minimum(n, cap))), float(np.sum(shares * cat)))
+    # the part breaks up only when the whole part is engaged (a perforated membrane stays)
+    whole = m1 >= np.array([[a.mass_kg for _ in projectile] for a in body])
+    cat = breakup.is_catastrophic(m1, m2, velocity_km_s) & whole
+    return Breakup(float(np.sum(shares * n)), float(np.sum(shares * cat)))
 
 
 @functools.lru_cache(maxsize=8)

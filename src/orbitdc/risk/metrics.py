@@ -59,8 +59,10 @@ RISK_METRICS: tuple[Quantity, ...] = (
              "Expected collisions with objects >= 10 cm (NASA-STD-8719.14's large objects): "
              "tracked objects the maneuvers miss, and untracked objects >= 10 cm."),
     Quantity("catastrophic_collisions", "catastrophic collisions", "collisions",
-             "Expected collisions that break up the part they hit (>= 40 J/g against its mass: "
-             "the bus and the whole satellite, or one wing)."),
+             "Expected collisions that break up the whole part they hit (>= 40 J/g against "
+             "its mass: the bus and the whole satellite, or one wing); a hole punched in a "
+             "membrane is not one. NASA-STD-8719.14 counts every >= 10 cm collision "
+             "('collisions') as catastrophic."),
     Quantity("disabling_impacts", "disabling 1-10 cm impacts", "impacts",
              "Expected 1-10 cm impacts on the bus, which end the satellite (too small to track "
              "and avoid)."),

@@ -3,10 +3,13 @@
 Metrics a study can select (``[risk] metric``; :data:`METRICS`), per satellite-year:
 
 ``collisions``
-    Expected collisions with objects >= 10 cm (the NASA-STD-8719.14 "large object" quantity):
-    tracked objects the operator's maneuvers miss, and untracked objects >= 10 cm.
+    Expected collisions with objects >= 10 cm (the NASA-STD-8719.14 "large object" quantity,
+    which the standard counts as catastrophic, sec. 4.5.1.2): tracked objects the operator's
+    maneuvers miss, and untracked objects >= 10 cm.
 ``catastrophic_collisions``
-    Those that break the part they hit (>= 40 J/g against that part's mass).
+    Those that break up the whole part they hit by the breakup model's criterion (>= 40 J/g
+    against that part's mass: the bus, i.e. the satellite, or a whole wing); a projectile that
+    only shatters the membrane around its hole is not counted.
 ``disabling_impacts`` / ``survivable_impacts``
     1-10 cm hits on the bus (the satellite is lost) / on the array and radiator wings (local
     damage).
