@@ -100,9 +100,9 @@ def expected_fragments(
 
     Every (part of ``body``, part of ``projectile``) pair is hit with probability proportional
     to its mean collision cross-section; the masses each engages (a membrane only around the
-    hole, ``hole_ratio`` times the other's diameter) enter the NASA breakup model. With ``projectile_weights`` the projectile's
-    parts are alternatives (a population's mass distribution, weights summing to 1), not one
-    assembly: the result is their weighted mean.
+    hole, ``hole_ratio`` times the other's diameter) enter the NASA breakup model. With
+    ``projectile_weights`` the projectile's parts are alternatives (a population's mass
+    distribution, weights summing to 1), not one assembly: the result is their weighted mean.
     """
     if projectile_weights is not None:
         outcomes = [expected_fragments(body, [q], velocity_km_s, length_m,
