@@ -1,0 +1,258 @@
+"""Rate tensors of the species model, computed once per run.
+
+**Collisions** (kinetic gas, Kessler [1]_; the form of MOCAT-SSEM [2]_). In bin ``k`` of volume
+``V_k`` the objects of species ``i`` and ``j`` collide
+
+``C_ijk = gamma_ij sigma_ij v_ij / V_k  n_ik n_jk``  per year  (``1/2`` of it when ``i = j``),
+
+with ``sigma_ij`` the mean collision cross-section of the two bodies (convex parts,
+:mod:`orbitdc.collision.geometry`; ``pi (r_i + r_j)^2`` for spheres), ``v_ij`` the larger of
+the two species' mean relative velocities (MASTER via ECSS, 10 km/s at low and 13 km/s at
+high inclination, as the risk model) and ``gamma_ij`` the share of encounters that is not
+avoided:
+
+* a maneuvering species against a tracked one: the residual share of the operator's
+  encounter model at the probability threshold, ``<int_{d*} Pc 2 pi d dd> / (pi R^2)``
+  (:func:`orbitdc.risk.maneuvers.residual_area_km2`, decisions on the hard-body sphere);
+* two maneuvering species: the same, times the coordinated-shell floor ``1 - (1 - f)^2`` (one
+  of the two cannot take part; :func:`orbitdc.risk.model.coordination_factor`);
+* members of one plan shell: the risk model's intra-shell coefficient ``k N^2`` (thin shell,
+  coordination factor) instead of the kinetic gas over the bin;
+* anything else: 1.
+
+A plan satellite meets every background object as the risk model does: as a sphere of the
+background hard-body radius (NASA CARA's 1.1 m default), so both give the same collision rates
+against today's environment.
+
+**Outcomes** (NASA standard breakup model, component level, as
+:func:`orbitdc.risk.consequences.expected_fragments`): the pair of parts hit is drawn by its
+share of the cross-section; the collision is catastrophic when the energy over the larger part's
+mass reaches 40 J/g, and then both parts break (an object is destroyed if the part was its
+whole body, e.g. a satellite's bus, not a wing); otherwise only the smaller (the projectile) is
+destroyed. Fragments >= 10 cm: ``0.1 M^0.75 L_c^-1.71``.
+
+**Drag** moves a species down the bins at the rate ``1 / tau_k`` out of bin ``k``,
+``tau_k = BC (T_y(h_k+1) - T_y(h_k))`` in calendar year ``y``
+(:func:`orbitdc.environment.decay.decay_time_per_bc_years`: the risk model's atmosphere and
+solar cycle); the bottom bin's outflow re-enters.
+
+References
+----------
+.. [1] Kessler, D. J., "Collisional cascading: the limits of population growth in low Earth
+   orbit", Adv. Space Res. 11(12), 63-66, 1991.
+.. [2] D'Ambrosio, A., Lifson, M. and Linares, R., "The capacity of low Earth orbit computed
+   using source-sink modeling", arXiv:2206.05345, 2022.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import linalg
+
+from orbitdc.collision import breakup
+from orbitdc.collision.geometry import ConvexPart, pair_matrix_m2, sphere
+from orbitdc.constants import SECONDS_PER_YEAR
+from orbitdc.environment.decay import decay_time_per_bc_years
+from orbitdc.evolution.fragments import FRAGMENT_LENGTH_M
+from orbitdc.evolution.grid import AltitudeGrid
+from orbitdc.evolution.species import Species
+from orbitdc.risk import maneuvers
+from orbitdc.risk.maneuvers import EncounterModel
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+
+
+@dataclass(frozen=True)
+class Avoidance:
+    """How maneuvering species avoid tracked objects (the risk model's settings).
+
+    Attributes
+    ----------
+    encounter : EncounterModel
+        Encounter-plane position errors of the operators.
+    pc_threshold : float [-]
+    coordinated_floor : float [-]
+        Share of pairs of maneuvering objects where one cannot take part, ``1 - (1 - f)^2``.
+    background_radius_m : float [m]
+        Radius of a background object as a plan satellite's partner (NASA CARA default).
+    """
+
+    encounter: EncounterModel
+    pc_threshold: float
+    coordinated_floor: float
+    background_radius_m: float
+
+
+@dataclass(frozen=True, eq=False)
+class CollisionTerms:
+    """Every colliding pair of species and its rates and outcomes per bin.
+
+    Attributes
+    ----------
+    first, second : int arrays (P,)
+        Species of each pair (``first <= second``).
+    rate : array (P, B) [1/yr]
+        Collisions per year per object of ``first`` and object of ``second`` (the ``1/2`` of
+        identical objects included; members of one plan shell: the intra-shell ``k``).
+    fragments : array (P, B) [-]
+        Expected fragments >= 10 cm per collision.
+    catastrophic : array (P, B) [-]
+        Probability that a collision is catastrophic.
+    remove_first, remove_second : arrays (P, B) [-]
+        Probability that the collision destroys the object of each species.
+    """
+
+    first: IntArray
+    second: IntArray
+    rate: FloatArray
+    fragments: FloatArray
+    catastrophic: FloatArray
+    remove_first: FloatArray
+    remove_second: FloatArray
+
+
+def _body(sp: Species, seen_by: Species, avoid: Avoidance
+          ) -> tuple[list[ConvexPart], FloatArray, NDArray[np.bool_], float]:
+    """Parts, part masses (n, B), whole-body flags and hard-body radius of ``sp``.
+
+    As ``seen_by`` meets it: a plan satellite meets every background object as the background
+    sphere (the risk model's convention).
+    """
+    if seen_by.origin == "plan" and sp.origin == "background":
+        return ([sphere(avoid.background_radius_m)], sp.mass_kg[None, :], np.array([True]),
+                avoid.background_radius_m)
+    return (list(sp.parts), sp.part_mass_kg, np.array(sp.whole, dtype=bool),
+            sp.hard_body_radius_m)
+
+
+def _residual_share(avoid: Avoidance, hbr_m: float, sigma_m2: float) -> float:
+    radius_km = math.sqrt(sigma_m2 / math.pi) / 1e3
+    area = maneuvers.residual_area_km2(avoid.encounter, hbr_m / 1e3, avoid.pc_threshold,
+                                       radius_km)
+    return float(min(1.0, area / (math.pi * radius_km**2)))
+
+
+def collision_terms(species: list[Species], grid: AltitudeGrid,
+                    avoid: Avoidance) -> CollisionTerms:
+    """Pairs, rates and outcomes of ``species`` on ``grid`` (module notes)."""
+    n = len(species)
+    volume = grid.volume_km3
+    rows: dict[str, list[FloatArray]] = {k: [] for k in (
+        "rate", "fragments", "catastrophic", "remove_first", "remove_second")}
+    first, second = [], []
+    for i in range(n):
+        for j in range(i, n):
+            a, b = species[i], species[j]
+            parts_a, mass_a, whole_a, hbr_a = _body(a, b, avoid)
+            parts_b, mass_b, whole_b, hbr_b = _body(b, a, avoid)
+            shares = pair_matrix_m2(parts_a, parts_b)
+            sigma = float(shares.sum())
+            if i == j and a.intra_k_per_year is not None:
+                v = a.intra_velocity_km_s
+                k_rate = np.full(grid.size, float(a.intra_k_per_year))
+            else:
+                v = max(a.velocity_km_s, b.velocity_km_s)
+                if a.maneuverable and b.maneuverable:
+                    gamma = avoid.coordinated_floor * _residual_share(avoid, hbr_a + hbr_b, sigma)
+                elif (a.maneuverable and b.tracked) or (b.maneuverable and a.tracked):
+                    gamma = _residual_share(avoid, hbr_a + hbr_b, sigma)
+                else:
+                    gamma = 1.0
+                half = 0.5 if i == j else 1.0
+                k_rate = half * gamma * sigma * 1e-6 * v * SECONDS_PER_YEAR / volume
+            w = (shares / sigma)[:, :, None]
+            m_a = np.broadcast_to(mass_a[:, None, :], w.shape[:2] + (grid.size,))
+            m_b = np.broadcast_to(mass_b[None, :, :], w.shape[:2] + (grid.size,))
+            frag = breakup.fragments_larger_than(FRAGMENT_LENGTH_M, m_a, m_b, v)
+            cat = breakup.is_catastrophic(m_a, m_b, v)
+            rem_a = whole_a[:, None, None] & (cat | (m_a < m_b))
+            rem_b = whole_b[None, :, None] & (cat | (m_b <= m_a))
+            first.append(i)
+            second.append(j)
+            rows["rate"].append(np.asarray(k_rate, dtype=float))
+            rows["fragments"].append(np.sum(w * frag, axis=(0, 1)))
+            rows["catastrophic"].append(np.sum(w * cat, axis=(0, 1)))
+            rows["remove_first"].append(np.sum(w * rem_a, axis=(0, 1)))
+            rows["remove_second"].append(np.sum(w * rem_b, axis=(0, 1)))
+    return CollisionTerms(np.array(first, dtype=np.intp), np.array(second, dtype=np.intp),
+                          *(np.array(rows[k], dtype=float) for k in (
+                              "rate", "fragments", "catastrophic", "remove_first",
+                              "remove_second")))
+
+
+@dataclass(frozen=True, eq=False)
+class StepOperators:
+    """Exponential-integrator matrices of the linear part, per species and per year row.
+
+    For ``M = dt A_s`` (drag chain and mission-end loss of species ``s``):
+    ``E = exp(M)``, ``phi1 = M^-1 (E - I)``, ``phi2 = M^-2 (E - I - M)`` (the ETD2 scheme of
+    Cox and Matthews [3]_), from one matrix exponential of the augmented matrix
+    ``[[M, I, 0], [0, 0, I], [0, 0, 0]]`` (Higham, *Functions of Matrices*, 2008, sec. 10.7).
+
+    Attributes
+    ----------
+    exp, phi1, phi2 : arrays (R, S, B, B)
+    row_of_year : int array (Y,)
+        Row of each simulated year.
+    decay_rates : array (R, S, B) [1/yr]
+        Drag outflow rate of each bin (0 for species that hold their altitude).
+
+    References
+    ----------
+    .. [3] Cox, S. M. and Matthews, P. C., "Exponential time differencing for stiff systems",
+       J. Comput. Phys. 176, 430-455, 2002.
+    """
+
+    exp: FloatArray
+    phi1: FloatArray
+    phi2: FloatArray
+    row_of_year: IntArray
+    decay_rates: FloatArray
+
+
+def drag_rates(species: list[Species], grid: AltitudeGrid, years: IntArray, activity: str,
+               atmosphere: str, models_dir: str | os.PathLike[str] | None
+               ) -> tuple[FloatArray, IntArray]:
+    """Outflow rates ``1/tau`` per (row, species, bin) and the row of each year [1/yr]."""
+    edges = grid.edges_km
+    if activity == "cycle":
+        t = decay_time_per_bc_years(edges[None, :], activity, atmosphere, models_dir,
+                                    years[:, None])
+        rows, inverse = np.unique(np.round(t, 12), axis=0, return_inverse=True)
+        t, row_of_year = rows, np.asarray(inverse, dtype=np.intp).ravel()
+    else:
+        t = decay_time_per_bc_years(edges, activity, atmosphere, models_dir)[None, :]
+        row_of_year = np.zeros(years.size, dtype=np.intp)
+    crossing = np.diff(t, axis=1)  # (R, B) [yr m^2/kg]
+    out = np.zeros((t.shape[0], len(species), grid.size))
+    for s, sp in enumerate(species):
+        if sp.drag:
+            assert sp.ballistic_coefficient_kg_m2 is not None
+            out[:, s, :] = 1.0 / (sp.ballistic_coefficient_kg_m2 * crossing)
+    return out, row_of_year
+
+
+def step_operators(species: list[Species], decay: FloatArray, row_of_year: IntArray,
+                   dt_years: float) -> StepOperators:
+    """ETD2 matrices of every species for each distinct year row (class notes)."""
+    n_r, n_s, n_b = decay.shape
+    loss = np.array([1.0 / sp.life_years if sp.life_years else 0.0 for sp in species])
+    a = np.zeros((n_r, n_s, n_b, n_b))
+    idx = np.arange(n_b)
+    a[:, :, idx, idx] = -(decay + loss[None, :, None])
+    a[:, :, idx[:-1], idx[1:]] = decay[:, :, 1:]  # bin k gains what leaves bin k + 1
+    m = a * dt_years
+    aug = np.zeros((n_r, n_s, 3 * n_b, 3 * n_b))
+    eye = np.eye(n_b)
+    aug[:, :, :n_b, :n_b] = m
+    aug[:, :, :n_b, n_b:2 * n_b] = eye
+    aug[:, :, n_b:2 * n_b, 2 * n_b:] = eye
+    big = linalg.expm(aug.reshape(-1, 3 * n_b, 3 * n_b)).reshape(aug.shape)
+    return StepOperators(big[:, :, :n_b, :n_b], big[:, :, :n_b, n_b:2 * n_b],
+                         big[:, :, :n_b, 2 * n_b:], row_of_year, decay)
