@@ -84,9 +84,10 @@ class FragmentModel:
     escaped : array (B,) [-]
         Share of a breakup's fragments thrown above the grid.
     steady_share : array (F,) [-]
-        Share of each species in a population made by steady production at 800 km (its
-        fragment-years), within the tracked and within the untracked species: splits today's
-        catalogued and untracked fragments.
+        Share of each species among a breakup's fragments, within the tracked and within the
+        untracked species: splits today's catalogued and untracked fragments as the risk
+        model's partner masses do (a fresh cloud's mix; old clouds have lost their light
+        fragments, so this under-states today's mean mass).
     tracking_length_m : float [m]
     """
 
@@ -188,12 +189,9 @@ def fragment_model(
     escaped = np.asarray(np.bincount(k_src, weights=(h_eq >= top_km) / cloud.size,
                                      minlength=grid.size), dtype=float)
 
-    # steady mix: fragment-years of each species from a breakup at 800 km (or the top bin)
-    k800 = int(np.clip(grid.index(800.0), 0, grid.size - 1))
-    at = k_src == k800
-    years = np.bincount(f_all[at], weights=(residence * inside)[at], minlength=n_f)
+    # today's fragments split as a breakup's cloud counts them (the risk model's partner mix)
+    counts = np.bincount(f_of, minlength=n_f).astype(float)
     share = np.zeros(n_f)
     for group in (slice(0, 3), slice(3, 6)):
-        total = years[group].sum()
-        share[group] = years[group] / total if total > 0 else 1.0 / 3.0
+        share[group] = counts[group] / counts[group].sum()
     return FragmentModel(tuple(species), kernel, escaped, share, float(tracking_length))

@@ -121,6 +121,8 @@ class Physics:
         A whole fraction of a year.
     feedback : bool
         ``False``: the plan meets today's environment, frozen (module notes).
+    collisions : bool
+        ``False``: no collisions at all (drag, launches and transfers only).
     """
 
     activity: str
@@ -129,6 +131,7 @@ class Physics:
     avoidance: Avoidance
     time_step_years: float = 0.125
     feedback: bool = True
+    collisions: bool = True
 
 
 @dataclass(frozen=True, eq=False)
@@ -294,8 +297,12 @@ def _apply(matrix: FloatArray, n: FloatArray) -> FloatArray:
     return np.einsum("sij,xsj->xsi", matrix, n)
 
 
-def simulate(scenario: Scenario, physics: Physics) -> EvolutionResult:
+def simulate(scenario: Scenario, physics: Physics,
+             terms: CollisionTerms | None = None) -> EvolutionResult:
     """Integrate a scenario over its years (module notes).
+
+    ``terms`` replaces the collision tensors computed from the species (tests with analytic
+    solutions; comparisons under another model's conventions).
 
     Returns
     -------
@@ -307,7 +314,12 @@ def simulate(scenario: Scenario, physics: Physics) -> EvolutionResult:
     grid: AltitudeGrid = scenario.grid
     n_years = scenario.years
     years = np.arange(scenario.start_year, scenario.start_year + n_years + 1)
-    terms = collision_terms(species, grid, physics.avoidance)
+    if terms is None:
+        terms = collision_terms(species, grid, physics.avoidance)
+    if not physics.collisions:
+        terms = CollisionTerms(terms.first[:0], terms.second[:0], terms.rate[:0],
+                               terms.fragments[:0], terms.catastrophic[:0],
+                               terms.remove_first[:0], terms.remove_second[:0])
     decay, row_of_year = drag_rates(species, grid, years[:-1], physics.activity,
                                     physics.atmosphere, physics.models_dir)
     steps = max(1, int(round(1.0 / physics.time_step_years)))

@@ -9,8 +9,9 @@ per class (the risk model's background), integrated over the grid's bins
 * rocket bodies;
 * fragments: the catalogue's debris plus the fragments tracked beyond the public catalogue
   (tracked), and the untracked objects >= 10 cm (ESA's totals, ``models/debris_environment
-  .csv``), split over the fragment species by the mix a steady production makes
-  (:attr:`orbitdc.evolution.fragments.FragmentModel.steady_share`).
+  .csv``), split over the fragment species as a breakup's cloud counts them
+  (:attr:`orbitdc.evolution.fragments.FragmentModel.steady_share`), the risk model's partner
+  mix.
 
 Intact objects of the background are the risk model's partners: spheres of the background
 hard-body radius with the catalogue's mean mass in their bin (``models/intact_mass.csv``), and
