@@ -35,7 +35,6 @@ import random
 import sys
 import tempfile
 import time
-from datetime import date
 
 import numpy as np
 

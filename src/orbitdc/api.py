@@ -507,11 +507,18 @@ class Optimization:
     study_file: str = ""
     study_sha256: str = ""
     points: list[dict[str, Any]] = field(default_factory=list)
+    environment: Any = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document ``orbitdc optimize`` writes and prints."""
-        base = {"objective": self.objective, "study_file": self.study_file,
-                "study_sha256": self.study_sha256}
+        from dataclasses import asdict
+
+        base: dict[str, Any] = {"objective": self.objective, "study_file": self.study_file,
+                                "study_sha256": self.study_sha256}
+        if self.environment is not None:
+            env = asdict(self.environment)
+            env.pop("series", None)
+            base["environment"] = env
         if self.ratio is not None:
             return {**base, "ratio": self.ratio.ratio,
                     "ratio_upper_bound": self.ratio.ratio_upper_bound,
@@ -710,16 +717,30 @@ class Study:
             progress(f"solving ({objective})", None, None)
         model = DeploymentModel(table.inputs, self.solver_options())
         plans: dict[str, Plan]
-        if objective == "ratio":
-            result = model.maximize_ratio()
-            plans = {"ratio": result.plan}
-            return Optimization("ratio", result.plan, plans, table, ratio=result,
-                                study_file=str(self.path), study_sha256=self.sha256)
-        if objective == "min-cost":
-            plan = model.min_cost()
-            plans = {"min_cost": plan}
-            return Optimization("min-cost", plan, plans, table,
-                                study_file=str(self.path), study_sha256=self.sha256)
+        sus = self.spec.sustainability
+        if objective in ("ratio", "min-cost"):
+            from orbitdc.study.environment import solve_with_environment
+
+            ratios: list[RatioResult] = []
+
+            def solve(m: DeploymentModel) -> Plan:
+                if objective == "min-cost":
+                    return m.min_cost()
+                ratios.append(m.maximize_ratio())
+                return ratios[-1].plan
+
+            if progress and sus.max_fragment_multiple is not None:
+                progress("solving with the sustainability limit (evolution rounds)", None, None)
+            plan, environment = solve_with_environment(self.loaded, table, model, solve)
+            name = "ratio" if objective == "ratio" else "min_cost"
+            return Optimization(objective, plan, {name: plan}, table,
+                                ratio=ratios[-1] if ratios else None,
+                                study_file=str(self.path), study_sha256=self.sha256,
+                                environment=environment)
+        if sus.max_fragment_multiple is not None:
+            raise InputError("sustainability.max_fragment_multiple", sus.max_fragment_multiple,
+                             "works with the ratio and min-cost objectives, not pareto",
+                             source=str(self.path))
         front = model.pareto(points or dep.pareto_points,
                              with_cost=dep.pareto_with_cost if with_cost is None else with_cost)
         efficient = front.efficient

@@ -356,6 +356,11 @@ def simulate(scenario: Scenario, physics: Physics,
             np.maximum(n, 0.0, out=n)
             cat_total += 0.5 * dt * (c0 + c1)
             coll_total += 0.5 * dt * (a0 + a1)
+        if not np.all(np.isfinite(n)):
+            raise FloatingPointError(
+                f"{scenario.label or 'evolution'}: populations overflow in {years[t]} (a "
+                f"runaway cascade faster than the {dt:g}-year step); use a shorter "
+                "time_step_years")
         pops[t + 1] = n
         cat_cum[t + 1] = cat_total
         all_cum[t + 1] = coll_total

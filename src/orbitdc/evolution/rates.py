@@ -27,9 +27,10 @@ against today's environment.
 **Outcomes** (NASA standard breakup model, component level, as
 :func:`orbitdc.risk.consequences.expected_fragments`): the pair of parts hit is drawn by its
 share of the cross-section; the collision is catastrophic when the energy over the larger part's
-mass reaches 40 J/g, and then both parts break (an object is destroyed if the part was its
-whole body, e.g. a satellite's bus, not a wing); otherwise only the smaller (the projectile) is
-destroyed. Fragments >= 10 cm: ``0.1 M^0.75 L_c^-1.71``.
+mass reaches 40 J/g, and then both parts break and both objects leave their species (a
+satellite that lost a wing is not followed further: the rest would be a smaller derelict, and
+keeping the whole satellite would let the same wing break again and again); otherwise only the
+smaller (the projectile) is destroyed. Fragments >= 10 cm: ``0.1 M^0.75 L_c^-1.71``.
 
 **Drag** moves a species down the bins at the rate ``1 / tau_k`` out of bin ``k``,
 ``tau_k = BC (T_y(h_k+1) - T_y(h_k))`` in calendar year ``y``
@@ -170,8 +171,11 @@ def collision_terms(species: list[Species], grid: AltitudeGrid,
             m_b = np.broadcast_to(mass_b[None, :, :], w.shape[:2] + (grid.size,))
             frag = breakup.fragments_larger_than(FRAGMENT_LENGTH_M, m_a, m_b, v)
             cat = breakup.is_catastrophic(m_a, m_b, v)
-            rem_a = whole_a[:, None, None] & (cat | (m_a < m_b))
-            rem_b = whole_b[None, :, None] & (cat | (m_b <= m_a))
+            # a catastrophic breakup of any part ends the object (a satellite that lost a wing
+            # is not followed further: each wing can break only once); a cratering hit
+            # destroys the projectile only
+            rem_a = cat | (whole_a[:, None, None] & (m_a < m_b))
+            rem_b = cat | (whole_b[None, :, None] & (m_b <= m_a))
             first.append(i)
             second.append(j)
             rows["rate"].append(np.asarray(k_rate, dtype=float))

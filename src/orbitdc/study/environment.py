@@ -232,3 +232,80 @@ def evolution_series(evolution: Evolution) -> dict[str, Any]:
             "by_kind": by_kind(main), "by_kind_reference": by_kind(ref),
             "has_plan": evolution.plan is not None,
             "debris": np.round(main.debris()[:, 0], 3).tolist()}
+
+
+def by_class(plan: Any) -> dict[str, int]:
+    """Satellites launched per class of a plan."""
+    return {name: int(plan.launches[:, c].sum()) for c, name in enumerate(plan.class_names)
+            if plan.launches[:, c].sum() > 0}
+
+
+def environment_summary(setup: EnvironmentSetup, evolution: Evolution,
+                        limit: Any = None) -> Any:
+    """The trial summary's :class:`~orbitdc.study.summary.EnvironmentSummary`.
+
+    ``limit`` is a :class:`~orbitdc.study.sustainability.SustainableResult` when the study's
+    sustainability limit was applied.
+    """
+    from orbitdc.study.summary import (
+        EnvironmentSummary,
+        SustainabilityRecord,
+        SustainabilityRound,
+    )
+
+    f = evolution.figures
+    assert f is not None
+    record = None
+    if limit is not None:
+        record = SustainabilityRecord(
+            max_fragment_multiple=float(limit.multiple), iterations=limit.iterations,
+            converged=bool(limit.converged), meets_limit=bool(limit.meets_limit),
+            free_shells_used=list(limit.free_plan.shells_used),
+            free_satellites_by_class=by_class(limit.free_plan),
+            free_compute_pflop_years=limit.free_plan.total_compute_pflop_years,
+            free_environment_50y=limit.free_figures.environment_50y,
+            free_max_bin_ratio=limit.free_figures.max_bin_ratio,
+            satellites_by_class=by_class(limit.plan),
+            rounds=[SustainabilityRound(r.iteration, r.shells_used, r.compute_pflop_years,
+                                        r.satellites_launched, r.max_bin_ratio,
+                                        r.environment_50y, r.changed) for r in limit.rounds])
+    return EnvironmentSummary(
+        years=f.years, background=setup.traffic.name, environment_50y=f.environment_50y,
+        debris_end=f.debris_end, debris_end_reference=f.debris_end_reference,
+        max_bin_ratio=f.max_bin_ratio, catastrophic_collisions=f.catastrophic_collisions,
+        catastrophic_collisions_reference=f.catastrophic_collisions_reference,
+        altitude_bins_km=[float(h) for h in evolution.main.grid.lower_km],
+        fragments_end_by_bin=f.fragments_end_by_bin,
+        fragments_end_by_bin_reference=f.fragments_end_by_bin_reference,
+        series=evolution_series(evolution), sustainability=record)
+
+
+def solve_with_environment(loaded: LoadedStudy, table: Any, model: Any,
+                           solve: Any) -> tuple[Any, Any]:
+    """Solve a study's MILP as ``[sustainability]`` asks.
+
+    With the limit loop when ``max_fragment_multiple`` is set, and with the plan's evolution
+    when ``evaluate`` is on (or the limit, or an objective or constraint on
+    ``environment_50y``, needs it). Returns the plan and its
+    :class:`~orbitdc.study.summary.EnvironmentSummary` (or ``None``).
+    """
+    from orbitdc.study.sustainability import sustainable_plan
+
+    sus = loaded.spec.sustainability
+    search = loaded.spec.search
+    needed = (sus.evaluate or sus.max_fragment_multiple is not None
+              or "environment_50y" in search.objectives
+              or search.constraints.max_environment_50y is not None)
+    if sus.max_fragment_multiple is None:
+        plan = solve(model)
+        if not needed:
+            return plan, None
+        setup = setup_for(loaded)
+        evolution = evolve_groups(setup, groups_from_table(plan, table))
+        return plan, environment_summary(setup, evolution)
+    setup = setup_for(loaded)
+    limit = sustainable_plan(setup, table, model, solve, sus.max_fragment_multiple,
+                             sus.max_iterations)
+    ref = reference_run(setup)
+    evolution = Evolution(setup, ref, limit.run, limit.figures)
+    return limit.plan, environment_summary(setup, evolution, limit)
