@@ -128,6 +128,10 @@ def main() -> None:
     a = ap.parse_args()
     scn = json.loads(a.scenario.read_text())
     ours, total, wall = orbitdc_run(scn)
+    if not a.skip_pyssem and not (a.pyssem_venv / "bin" / "python").is_file():
+        print(f"no pyssem venv at {a.pyssem_venv} (bash benchmarks/pyssem/setup.sh "
+              f"{a.pyssem_venv}): orbitdc only")
+        a.skip_pyssem = True
     theirs, their_wall = ({}, {}) if a.skip_pyssem else pyssem_run(a.scenario, a.pyssem_venv,
                                                                  a.pyssem_json)
     names = ["S", "D", "N", "B", "total", "collisions"]
