@@ -719,7 +719,7 @@ class Study:
         plans: dict[str, Plan]
         sus = self.spec.sustainability
         if objective in ("ratio", "min-cost"):
-            from orbitdc.study.environment import solve_with_environment
+            from orbitdc.study.sustainability import solve_with_environment
 
             ratios: list[RatioResult] = []
 

@@ -40,7 +40,6 @@ from orbitdc.deploy import DeploymentInfeasible, DeploymentModel, Plan, SolverOp
 from orbitdc.errors import InputError
 from orbitdc.spec.read import LoadedStudy
 from orbitdc.study.coefficients import CoefficientTable, build_coefficients
-from orbitdc.study.environment import solve_with_environment
 from orbitdc.study.space import TrialChoices, suggest
 from orbitdc.study.summary import (
     Compliance,
@@ -53,6 +52,7 @@ from orbitdc.study.summary import (
     fleet_by_year,
     summary_attrs,
 )
+from orbitdc.study.sustainability import solve_with_environment
 
 #: Constraint names, always all set so every trial carries the same keys.
 CONSTRAINTS = ("valid", "milp_feasible", "collision_probability_per_sat",

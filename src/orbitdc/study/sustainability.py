@@ -40,12 +40,23 @@ from orbitdc.environment.debris import DebrisEnvironment
 from orbitdc.evolution.metrics import EnvironmentFigures, environment_figures
 from orbitdc.evolution.model import Scenario, simulate
 from orbitdc.evolution.scenario import PlanGroup, _Placement, build_scenario, physics
+from orbitdc.spec.read import LoadedStudy
 from orbitdc.study.coefficients import CoefficientTable
 from orbitdc.study.environment import (
     EnvironmentSetup,
+    Evolution,
+    by_class,
+    evolution_series,
+    evolve_groups,
     groups_from_table,
     plan_run,
     reference_run,
+    setup_for,
+)
+from orbitdc.study.summary import (
+    EnvironmentSummary,
+    SustainabilityRecord,
+    SustainabilityRound,
 )
 
 
@@ -230,3 +241,66 @@ def sustainable_plan(setup: EnvironmentSetup, table: CoefficientTable, model: De
             converged = True
             break
     return SustainableResult(plan, free, fig, free_fig, multiple, run, rounds, converged)
+
+
+def environment_summary(setup: EnvironmentSetup, evolution: Evolution,
+                        limit: SustainableResult | None = None) -> EnvironmentSummary:
+    """The trial summary's :class:`~orbitdc.study.summary.EnvironmentSummary`.
+
+    ``limit`` is a :class:`~orbitdc.study.sustainability.SustainableResult` when the study's
+    sustainability limit was applied.
+    """
+    f = evolution.figures
+    assert f is not None
+    record = None
+    if limit is not None:
+        record = SustainabilityRecord(
+            max_fragment_multiple=float(limit.multiple), iterations=limit.iterations,
+            converged=bool(limit.converged), meets_limit=bool(limit.meets_limit),
+            free_shells_used=list(limit.free_plan.shells_used),
+            free_satellites_by_class=by_class(limit.free_plan),
+            free_compute_pflop_years=limit.free_plan.total_compute_pflop_years,
+            free_environment_50y=limit.free_figures.environment_50y,
+            free_max_bin_ratio=limit.free_figures.max_bin_ratio,
+            satellites_by_class=by_class(limit.plan),
+            rounds=[SustainabilityRound(r.iteration, r.shells_used, r.compute_pflop_years,
+                                        r.satellites_launched, r.max_bin_ratio,
+                                        r.environment_50y, r.changed) for r in limit.rounds])
+    return EnvironmentSummary(
+        years=f.years, background=setup.traffic.name, environment_50y=f.environment_50y,
+        debris_end=f.debris_end, debris_end_reference=f.debris_end_reference,
+        max_bin_ratio=f.max_bin_ratio, catastrophic_collisions=f.catastrophic_collisions,
+        catastrophic_collisions_reference=f.catastrophic_collisions_reference,
+        altitude_bins_km=[float(h) for h in evolution.main.grid.lower_km],
+        fragments_end_by_bin=f.fragments_end_by_bin,
+        fragments_end_by_bin_reference=f.fragments_end_by_bin_reference,
+        series=evolution_series(evolution), sustainability=record)
+
+
+def solve_with_environment(loaded: LoadedStudy, table: Any, model: Any,
+                           solve: Any) -> tuple[Any, Any]:
+    """Solve a study's MILP as ``[sustainability]`` asks.
+
+    With the limit loop when ``max_fragment_multiple`` is set, and with the plan's evolution
+    when ``evaluate`` is on (or the limit, or an objective or constraint on
+    ``environment_50y``, needs it). Returns the plan and its
+    :class:`~orbitdc.study.summary.EnvironmentSummary` (or ``None``).
+    """
+    sus = loaded.spec.sustainability
+    search = loaded.spec.search
+    needed = (sus.evaluate or sus.max_fragment_multiple is not None
+              or "environment_50y" in search.objectives
+              or search.constraints.max_environment_50y is not None)
+    if sus.max_fragment_multiple is None:
+        plan = solve(model)
+        if not needed:
+            return plan, None
+        setup = setup_for(loaded)
+        evolution = evolve_groups(setup, groups_from_table(plan, table))
+        return plan, environment_summary(setup, evolution)
+    setup = setup_for(loaded)
+    limit = sustainable_plan(setup, table, model, solve, sus.max_fragment_multiple,
+                             sus.max_iterations)
+    ref = reference_run(setup)
+    evolution = Evolution(setup, ref, limit.run, limit.figures)
+    return limit.plan, environment_summary(setup, evolution, limit)
