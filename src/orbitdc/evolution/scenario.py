@@ -307,7 +307,9 @@ def intra_k_per_year(design: Satellite, settings: RiskSettings) -> float:
     """
     parts = design.parts()
     radius_km = equivalent_radius_m(body_cross_section_m2(parts, parts)) / 1e3
-    factor = coordination_factor(settings, radius_km) if settings.coordinated else 1.0
+    decision_km = 2.0 * design.hard_body_radius_m / 1e3
+    factor = (coordination_factor(settings, radius_km, decision_km) if settings.coordinated
+              else 1.0)
     rate = float(intra.pair_encounter_rate_per_year(
         design.altitude_km, design.inclination_deg, settings.shell_thickness_km,
         max(radius_km, 1e-9)))
