@@ -45,6 +45,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from orbitdc.collision import breakup
+from orbitdc.collision.geometry import sphere
 from orbitdc.constants import R_EARTH_KM
 from orbitdc.environment.decay import ENTRY_ALTITUDE_KM, decay_time_per_bc_years
 from orbitdc.environment.eccentric import equivalent_circular_altitude_km
@@ -147,11 +148,16 @@ def fragment_model(
         m_eff = float(np.mean(mass[pick] ** 0.75) ** (4.0 / 3.0))
         length = float(np.mean(cloud.length_m[pick]))
         tracked = f >= 3
+        order = np.flatnonzero(pick)[np.argsort(mass[pick])]
+        groups = np.array_split(order, min(8, order.size))
+        quantiles = (tuple(sphere(0.5 * float(np.mean(cloud.length_m[g])),
+                                  float(np.mean(mass[g])), "fragment") for g in groups),
+                     tuple(float(g.size) / order.size for g in groups))
         species.append(sphere_species(
             f"fragment-{'tracked' if tracked else 'untracked'}-{_AM_NAMES[f % 3]}", "fragment",
             0.5 * length, np.full(grid.size, m_eff), ballistic_coefficient_kg_m2=bc_f[f],
             maneuverable=False, tracked=tracked, velocity_km_s=velocity_km_s,
-            length_m=length))
+            length_m=length, population=quantiles))
 
     # decay time per unit BC above the grid's bottom edge, on a fine grid
     fine = np.arange(ENTRY_ALTITUDE_KM, 2000.0 + 1e-9, 0.5)

@@ -27,10 +27,12 @@ against today's environment.
 **Outcomes** (NASA standard breakup model, component level, as
 :func:`orbitdc.risk.consequences.expected_fragments`): the pair of parts hit is drawn by its
 share of the cross-section; the collision is catastrophic when the energy over the larger part's
-mass reaches 40 J/g, and then both parts break and both objects leave their species (a
-satellite that lost a wing is not followed further: the rest would be a smaller derelict, and
-keeping the whole satellite would let the same wing break again and again); otherwise only the
-smaller (the projectile) is destroyed. Fragments >= 10 cm: ``0.1 M^0.75 L_c^-1.71``.
+mass reaches 40 J/g, judged between the masses each part engages (a wing only the membrane
+around the hole, the risk model's membrane model); the object is destroyed when the part hit is
+its whole body (a bus, a sphere) and the collision is catastrophic, or when it is the lighter of
+a cratering pair; the fragment count is capped by the catastrophic count of the engaged masses
+(mass conservation). Fragment species meet others through their mass quantiles. Fragments
+>= 10 cm: ``0.1 M^0.75 L_c^-1.71``.
 
 **Drag** moves a species down the bins at the rate ``1 / tau_k`` out of bin ``k``,
 ``tau_k = BC (T_y(h_k+1) - T_y(h_k))`` in calendar year ``y``
@@ -49,7 +51,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -62,6 +64,7 @@ from orbitdc.evolution.fragments import FRAGMENT_LENGTH_M
 from orbitdc.evolution.grid import AltitudeGrid
 from orbitdc.evolution.species import Species
 from orbitdc.risk import maneuvers
+from orbitdc.risk.consequences import _engaged_mass_kg
 from orbitdc.risk.maneuvers import EncounterModel
 
 FloatArray = NDArray[np.float64]
@@ -81,12 +84,15 @@ class Avoidance:
         Share of pairs of maneuvering objects where one cannot take part, ``1 - (1 - f)^2``.
     background_radius_m : float [m]
         Radius of a background object as a plan satellite's partner (NASA CARA default).
+    membrane_hole_ratio : float [-]
+        Hole-to-projectile diameter ratio of a perforated wing (the risk model's).
     """
 
     encounter: EncounterModel
     pc_threshold: float
     coordinated_floor: float
     background_radius_m: float
+    membrane_hole_ratio: float = 3.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,6 +144,68 @@ def _residual_share(avoid: Avoidance, hbr_m: float, sigma_m2: float) -> float:
     return float(min(1.0, area / (math.pi * radius_km**2)))
 
 
+Alternative = tuple[list[ConvexPart], FloatArray, NDArray[np.bool_], float]
+
+
+def _alternatives(sp: Species, seen_by: Species, avoid: Avoidance) -> list[Alternative]:
+    """What an object of ``sp`` is as a breakup partner.
+
+    ``(parts, part masses (n, B), whole flags, weight)`` alternatives: one assembly, or a
+    fragment species' mass quantiles.
+    """
+    if sp.population is not None:
+        quantiles, weights = sp.population
+        return [([p], np.full((1, sp.part_mass_kg.shape[1]), p.mass_kg), np.array([True]), w)
+                for p, w in zip(quantiles, weights, strict=True)]
+    body, masses, whole, _ = _body(sp, seen_by, avoid)
+    return [(body, masses, whole, 1.0)]
+
+
+def _outcomes(first: list[Alternative], second: list[Alternative], v: float, hole: float,
+              n_bins: int) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Per bin: fragments >= 10 cm, catastrophic probability, destruction of each object.
+
+    Averaged over the part pairs hit and the partners' alternatives, with the risk model's
+    breakup (:func:`orbitdc.risk.consequences.expected_fragments`): a wing engages only the
+    membrane around the hole, the count is capped by the catastrophic count of the engaged
+    masses. An object is destroyed when the part hit is its whole body (a bus, a sphere) and
+    the collision is catastrophic, or when it is the lighter of a cratering pair.
+    """
+    frag = np.zeros(n_bins)
+    cat = np.zeros(n_bins)
+    rem_a = np.zeros(n_bins)
+    rem_b = np.zeros(n_bins)
+    cache: dict[tuple[float, ...], tuple[float, float, float, float]] = {}
+    for parts_a, mass_a, whole_a, w_a in first:
+        for parts_b, mass_b, whole_b, w_b in second:
+            shares = pair_matrix_m2(parts_a, parts_b)
+            shares = shares / shares.sum()
+            for k in range(n_bins):
+                key = (id(parts_a), id(parts_b), *mass_a[:, k], *mass_b[:, k])
+                if key not in cache:
+                    pa = [replace(p, mass_kg=float(m)) for p, m in zip(parts_a, mass_a[:, k],
+                                                                       strict=True)]
+                    pb = [replace(p, mass_kg=float(m)) for p, m in zip(parts_b, mass_b[:, k],
+                                                                       strict=True)]
+                    m1 = np.array([[_engaged_mass_kg(x, y, hole) for y in pb] for x in pa])
+                    m2 = np.array([[_engaged_mass_kg(y, x, hole) for y in pb] for x in pa])
+                    n = breakup.fragments_larger_than(FRAGMENT_LENGTH_M, m1, m2, v)
+                    cap = 0.1 * (m1 + m2) ** 0.75 * FRAGMENT_LENGTH_M ** -breakup.SIZE_EXPONENT
+                    c = breakup.is_catastrophic(m1, m2, v)
+                    ra = whole_a[:, None] & (c | (m1 < m2))
+                    rb = whole_b[None, :] & (c | (m2 <= m1))
+                    cache[key] = (float(np.sum(shares * np.minimum(n, cap))),
+                                  float(np.sum(shares * c)), float(np.sum(shares * ra)),
+                                  float(np.sum(shares * rb)))
+                f_, c_, a_, b_ = cache[key]
+                w = w_a * w_b
+                frag[k] += w * f_
+                cat[k] += w * c_
+                rem_a[k] += w * a_
+                rem_b[k] += w * b_
+    return frag, cat, rem_a, rem_b
+
+
 def collision_terms(species: list[Species], grid: AltitudeGrid,
                     avoid: Avoidance) -> CollisionTerms:
     """Pairs, rates and outcomes of ``species`` on ``grid`` (module notes)."""
@@ -166,23 +234,14 @@ def collision_terms(species: list[Species], grid: AltitudeGrid,
                     gamma = 1.0
                 half = 0.5 if i == j else 1.0
                 k_rate = half * gamma * sigma * 1e-6 * v * SECONDS_PER_YEAR / volume
-            w = (shares / sigma)[:, :, None]
-            m_a = np.broadcast_to(mass_a[:, None, :], w.shape[:2] + (grid.size,))
-            m_b = np.broadcast_to(mass_b[None, :, :], w.shape[:2] + (grid.size,))
-            frag = breakup.fragments_larger_than(FRAGMENT_LENGTH_M, m_a, m_b, v)
-            cat = breakup.is_catastrophic(m_a, m_b, v)
-            # a catastrophic breakup of any part ends the object (a satellite that lost a wing
-            # is not followed further: each wing can break only once); a cratering hit
-            # destroys the projectile only
-            rem_a = cat | (whole_a[:, None, None] & (m_a < m_b))
-            rem_b = cat | (whole_b[None, :, None] & (m_b <= m_a))
+            out = _outcomes(_alternatives(a, b, avoid), _alternatives(b, a, avoid), v,
+                            avoid.membrane_hole_ratio, grid.size)
             first.append(i)
             second.append(j)
             rows["rate"].append(np.asarray(k_rate, dtype=float))
-            rows["fragments"].append(np.sum(w * frag, axis=(0, 1)))
-            rows["catastrophic"].append(np.sum(w * cat, axis=(0, 1)))
-            rows["remove_first"].append(np.sum(w * rem_a, axis=(0, 1)))
-            rows["remove_second"].append(np.sum(w * rem_b, axis=(0, 1)))
+            for key, values in zip(("fragments", "catastrophic", "remove_first",
+                                    "remove_second"), out, strict=True):
+                rows[key].append(values)
     return CollisionTerms(np.array(first, dtype=np.intp), np.array(second, dtype=np.intp),
                           *(np.array(rows[k], dtype=float) for k in (
                               "rate", "fragments", "catastrophic", "remove_first",

@@ -158,7 +158,8 @@ def avoidance(settings: RiskSettings, env: DebrisEnvironment) -> Avoidance:
     """The risk model's avoidance assumptions."""
     f = settings.uncoordinated_fraction
     return Avoidance(settings.encounter, settings.pc_threshold, 1.0 - (1.0 - f) ** 2,
-                     env.params["background_hbr_m"])
+                     env.params["background_hbr_m"],
+                     env.params.get("membrane_hole_diameter_ratio", 3.0))
 
 
 def physics(settings: RiskSettings, env: DebrisEnvironment, config: EvolutionConfig,

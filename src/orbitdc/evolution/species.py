@@ -83,6 +83,9 @@ class Species:
     intra_velocity_km_s : float [km/s]
     length_m : float [m]
         Mean characteristic length (fragments).
+    population : (parts, weights) or None
+        A fragment species as breakup partner: equal-weight mass quantiles of its fragments,
+        each a sphere of their mean length (as the risk model's fragment partners).
     """
 
     name: str
@@ -106,6 +109,8 @@ class Species:
     intra_k_per_year: float | None = None
     intra_velocity_km_s: float = 0.0
     length_m: float = 0.0
+    population: tuple[tuple[ConvexPart, ...], tuple[float, ...]] | None = field(
+        default=None, repr=False)
 
     @property
     def mass_kg(self) -> FloatArray:
