@@ -29,11 +29,11 @@ so its expected time in every bin, and in total, is exact at constant activity (
 exponential residence per bin is ``tau_j``). Points with ``h_eq`` below the grid re-enter at
 once; points above its top have left LEO (counted as escaped).
 
-**Tracking length.** Surveillance networks track about 39,000 objects of the 54,000 larger
-than 10 cm (ESA Space Environment Report 2025, ``models/debris_environment.csv``): the
-untracked ones are fragments just above 10 cm. With the size law ``N(>L) ~ L^-1.71`` the
-tracked share of fragments is that above ``L_t = 0.1 m (N_frag / N_frag,tracked)^(1/1.71)``
-(13 cm).
+**Tracking length.** Surveillance networks tracked about 31,800 objects (at the catalogue's
+epoch) of the 54,000 larger than 10 cm (ESA Space Environment Report 2025,
+``models/debris_environment.csv``): the untracked ones are fragments just above 10 cm. With the
+size law ``N(>L) ~ L^-1.71`` the tracked share of fragments is that above
+``L_t = 0.1 m (N_frag / N_frag,tracked)^(1/1.71)`` (16 cm).
 """
 
 from __future__ import annotations
