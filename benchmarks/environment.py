@@ -70,8 +70,7 @@ def orbitdc_run(scn: dict) -> tuple[dict, float, dict]:
                         ballistic_coefficient_kg_m2=b_["mass_kg"] / (b_.get("Cd", 2.2)
                                                                     * b_["area_m2"]),
                         maneuverable=False, tracked=True, velocity_km_s=v)
-    tracking = tracking_length_m(p["objects_ge10cm"], p["tracked_objects"],
-                                 p["catalogue_objects"], p["catalogue_debris_objects"])
+    tracking = tracking_length_m(p)
     frags = fragment_model(grid, tracking_length=tracking, am_edges=(-1.4, -0.9),
                            drag_coefficient=n_.get("Cd", 2.2), activity="moderate",
                            atmosphere=atmosphere, models_dir=None, velocity_km_s=v)

@@ -205,10 +205,10 @@ def test_littles_law_without_feedback(altitude_km):
     Residence times agree exactly (test_pure_decay_...); the collision rates against today's
     environment agree to 1e-3 for untracked and 10 % for tracked objects (the background's
     operational satellites are coordinated here); both use the risk model's breakup (membrane
-    holes, mass cap, partner mass quantiles). The partner mix differs: untracked objects are
-    10-20 cm fragments in the risk model, fragments below the 16 cm tracking length here, and
+    holes, partner mass quantiles). The partner mix differs: untracked objects are
+    10-20 cm fragments in the risk model, fragments below the 14 cm tracking length here, and
     the derelicts decay through the bins instead of staying at the shell's density; measured
-    +5 % at 600 km, +16 % at 700 km (design/environment.md).
+    -17 % at 600 km, -8 % at 700 km (design/environment.md).
     """
     design = _generic(altitude_km)
     sat = assess_satellite(design, SETTINGS, ENV)

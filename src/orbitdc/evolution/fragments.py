@@ -29,11 +29,11 @@ so its expected time in every bin, and in total, is exact at constant activity (
 exponential residence per bin is ``tau_j``). Points with ``h_eq`` below the grid re-enter at
 once; points above its top have left LEO (counted as escaped).
 
-**Tracking length.** Surveillance networks tracked about 31,800 objects (at the catalogue's
-epoch) of the 54,000 larger than 10 cm (ESA Space Environment Report 2025,
-``models/debris_environment.csv``): the untracked ones are fragments just above 10 cm. With the
-size law ``N(>L) ~ L^-1.71`` the tracked share of fragments is that above
-``L_t = 0.1 m (N_frag / N_frag,tracked)^(1/1.71)`` (16 cm).
+**Tracking length.** About 14,750 objects >= 10 cm are tracked by nobody (ESA Space Environment
+Report 2025 at one epoch, ``models/debris_environment.csv``, the risk model's count): they are
+fragments just above 10 cm. With the size law ``N(>L) ~ L^-1.71`` the tracked share of
+fragments is that above ``L_t = 0.1 m (N_frag / N_frag,tracked)^(1/1.71)`` (14 cm), with the
+tracked fragments those of the catalogue and the ones tracked beyond it.
 """
 
 from __future__ import annotations
@@ -59,15 +59,22 @@ FRAGMENT_LENGTH_M = 0.10
 _AM_NAMES = ("dense", "mid", "light")
 
 
-def tracking_length_m(objects_ge10cm: float, tracked_objects: float, catalogue_objects: float,
-                      catalogue_debris_objects: float) -> float:
+def untracked_objects(params: dict[str, float]) -> float:
+    """Objects >= 10 cm nobody tracks (``models/debris_environment.csv``), as the risk model."""
+    if "untracked_objects_ge10cm" in params:
+        return float(params["untracked_objects_ge10cm"])
+    return max(params["objects_ge10cm"] - params["tracked_objects"], 0.0)
+
+
+def tracking_length_m(params: dict[str, float]) -> float:
     """Size above which fragments are tracked [m] (module notes).
 
     Tracked fragments are the catalogue's debris plus the objects tracked beyond the public
     catalogue; every object >= 10 cm that is not tracked is a fragment.
     """
-    tracked_frag = catalogue_debris_objects + max(tracked_objects - catalogue_objects, 0.0)
-    all_frag = tracked_frag + max(objects_ge10cm - tracked_objects, 0.0)
+    tracked_frag = params["catalogue_debris_objects"] + max(
+        params["tracked_objects"] - params["catalogue_objects"], 0.0)
+    all_frag = tracked_frag + untracked_objects(params)
     return float(FRAGMENT_LENGTH_M * (all_frag / tracked_frag) ** (1.0 / breakup.SIZE_EXPONENT))
 
 

@@ -30,8 +30,8 @@ share of the cross-section; the collision is catastrophic when the energy over t
 mass reaches 40 J/g, judged between the masses each part engages (a wing only the membrane
 around the hole, the risk model's membrane model); the object is destroyed when the part hit is
 its whole body (a bus, a sphere) and the collision is catastrophic, or when it is the lighter of
-a cratering pair; the fragment count is capped by the catastrophic count of the engaged masses
-(mass conservation). Fragment species meet others through their mass quantiles. Fragments
+a cratering pair (a perforated wing stays; it is catastrophic only when engaged whole).
+Fragment species meet others through their mass quantiles. Fragments
 >= 10 cm: ``0.1 M^0.75 L_c^-1.71``.
 
 **Drag** moves a species down the bins at the rate ``1 / tau_k`` out of bin ``k``,
@@ -167,8 +167,8 @@ def _outcomes(first: list[Alternative], second: list[Alternative], v: float, hol
 
     Averaged over the part pairs hit and the partners' alternatives, with the risk model's
     breakup (:func:`orbitdc.risk.consequences.expected_fragments`): a wing engages only the
-    membrane around the hole, the count is capped by the catastrophic count of the engaged
-    masses. An object is destroyed when the part hit is its whole body (a bus, a sphere) and
+    membrane around the hole, and a collision counts as catastrophic when a part engaged whole
+    reaches 40 J/g. An object is destroyed when the part hit is its whole body (a bus, a sphere) and
     the collision is catastrophic, or when it is the lighter of a cratering pair.
     """
     frag = np.zeros(n_bins)
@@ -190,13 +190,15 @@ def _outcomes(first: list[Alternative], second: list[Alternative], v: float, hol
                     m1 = np.array([[_engaged_mass_kg(x, y, hole) for y in pb] for x in pa])
                     m2 = np.array([[_engaged_mass_kg(y, x, hole) for y in pb] for x in pa])
                     n = breakup.fragments_larger_than(FRAGMENT_LENGTH_M, m1, m2, v)
-                    cap = 0.1 * (m1 + m2) ** 0.75 * FRAGMENT_LENGTH_M ** -breakup.SIZE_EXPONENT
                     c = breakup.is_catastrophic(m1, m2, v)
+                    # a part breaks up only when it is engaged whole (a perforated membrane
+                    # stays), as the risk model counts catastrophic collisions
+                    whole_part = m1 >= np.array([[p.mass_kg] for p in pa])
                     ra = whole_a[:, None] & (c | (m1 < m2))
                     rb = whole_b[None, :] & (c | (m2 <= m1))
-                    cache[key] = (float(np.sum(shares * np.minimum(n, cap))),
-                                  float(np.sum(shares * c)), float(np.sum(shares * ra)),
-                                  float(np.sum(shares * rb)))
+                    cache[key] = (float(np.sum(shares * n)),
+                                  float(np.sum(shares * (c & whole_part))),
+                                  float(np.sum(shares * ra)), float(np.sum(shares * rb)))
                 f_, c_, a_, b_ = cache[key]
                 w = w_a * w_b
                 frag[k] += w * f_

@@ -46,7 +46,12 @@ from orbitdc.collision.geometry import body_cross_section_m2, equivalent_radius_
 from orbitdc.environment.debris import BIN_KM, DebrisEnvironment
 from orbitdc.environment.decay import ENTRY_ALTITUDE_KM, decay_time_per_bc_years
 from orbitdc.errors import require_choice, require_range
-from orbitdc.evolution.fragments import FragmentModel, fragment_model, tracking_length_m
+from orbitdc.evolution.fragments import (
+    FragmentModel,
+    fragment_model,
+    tracking_length_m,
+    untracked_objects,
+)
 from orbitdc.evolution.grid import AltitudeGrid
 from orbitdc.evolution.model import Physics, Scenario
 from orbitdc.evolution.rates import Avoidance
@@ -264,16 +269,14 @@ def background(config: EvolutionConfig, traffic: BackgroundTraffic, settings: Ri
     rb = sphere_species("rocket-body", "rocket_body", r_bg, rb_mass,
                         ballistic_coefficient_kg_m2=bc, maneuverable=False, tracked=True,
                         velocity_km_s=v_bg)
-    tracking = tracking_length_m(p["objects_ge10cm"], p["tracked_objects"],
-                                 p["catalogue_objects"], p["catalogue_debris_objects"])
+    tracking = tracking_length_m(p)
     frags = fragment_model(
         grid, tracking_length=tracking, am_edges=config.fragment_am_edges,
         drag_coefficient=settings.fragment_drag_coefficient, activity=settings.activity,
         atmosphere=settings.atmosphere, models_dir=settings.models_dir, velocity_km_s=v_bg)
     analyst = max(p["tracked_objects"] - p["catalogue_objects"], 0.0) / p[
         "catalogue_debris_objects"]
-    untracked = max(p["objects_ge10cm"] - p["tracked_objects"], 0.0) / p[
-        "catalogue_debris_objects"]
+    untracked = untracked_objects(p) / p["catalogue_debris_objects"]
     debris = counts["debris"]
     share = frags.steady_share
     frag0 = [debris * untracked * share[f] for f in range(3)] + [
