@@ -13,6 +13,7 @@ BENCHMARKS = [
     ["study.py"],
     ["lifetime.py"],
     ["risk_audit.py"],
+    ["environment.py"],  # pyssem's side only when benchmarks/pyssem/setup.sh made .venv-pyssem
 ]
 
 if __name__ == "__main__":

@@ -27,9 +27,10 @@ def test_readme_python_api_block_runs(monkeypatch: pytest.MonkeyPatch, capsys) -
     monkeypatch.chdir(REPO)
     exec(compile(_readme_api_block(), "README.md (Python API)", "exec"), {})
     printed = capsys.readouterr().out.splitlines()
-    assert len(printed) == 2
+    assert len(printed) == 3
     assert "km-" in printed[0]  # shell keys such as 500km-dawn-dusk
     assert printed[1].endswith(tuple("0123456789"))
+    assert float(printed[2]) > 1e4  # objects >= 10 cm in LEO after 5 years without a plan
 
 
 def test_import_orbitdc_loads_no_heavy_stage() -> None:

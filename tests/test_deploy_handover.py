@@ -41,8 +41,21 @@ METHODS = {
 }
 
 
+def _with_limit(inp, rng, bins=3):
+    """The inputs with a sustainability limit over ``bins`` altitude bins."""
+    from orbitdc.deploy import SustainabilityLimit
+
+    per = {pair: rng.uniform(0.0, 2.0, (bins, len(inp.years))).tolist()
+           for pair in inp.coefficients}
+    return replace(inp, sustainability=SustainabilityLimit(
+        [f"{500 + 50 * b}-{550 + 50 * b}km" for b in range(bins)], per,
+        rng.uniform(50.0, 500.0, bins).tolist()))
+
+
 def _cases():
     yield "tiny", tiny_inputs(np.random.default_rng(5))
+    yield "tiny with a sustainability limit", _with_limit(tiny_inputs(np.random.default_rng(5)),
+                                                          np.random.default_rng(8))
     yield "tiny without budget or target", tiny_inputs(np.random.default_rng(3), budget=False,
                                                       target=False)
     yield "medium", _medium()

@@ -292,3 +292,40 @@ def test_update_with_many_zero_coefficients_does_not_hang():
     finally:
         faulthandler.cancel_dump_traceback_later()
     assert again.total_compute_pflop_years == first.total_compute_pflop_years
+
+
+def test_a_sustainability_limit_changes_the_plan_and_is_diagnosed():
+    """Fragments per launch in one bin: a cap below the free plan's moves or cuts launches;
+    a cap no plan meets is named by the diagnosis."""
+    from orbitdc.deploy import (
+        FAMILIES,
+        DeploymentInfeasible,
+        DeploymentModel,
+        SolverOptions,
+        SustainabilityLimit,
+    )
+
+    inp = tiny_inputs(np.random.default_rng(5), target=False)
+    opts = SolverOptions(mip_rel_gap=1e-9, threads=1, seed=3)
+    free = DeploymentModel(inp, opts).maximize_compute()
+    first = inp.shells[0].key
+    per = {pair: [[1.0 if pair[0] == first else 0.0] * len(inp.years)]
+           for pair in inp.coefficients}
+    launched_first = int(free.launches[0].sum())
+    assert launched_first > 1
+    cap = launched_first // 2
+    limited = DeploymentModel(replace(inp, sustainability=SustainabilityLimit(
+        ["b"], per, [float(cap)])), opts).maximize_compute()
+    assert int(limited.launches[0].sum()) <= cap
+    assert limited.total_compute_pflop_years <= free.total_compute_pflop_years + 1e-6
+    strict = replace(inp, compute_target_pflops=float(free.compute_pflops.max()),
+                     target_year=inp.years[int(np.argmax(free.compute_pflops))],
+                     sustainability=SustainabilityLimit(
+                         ["b"], {p: [[1.0] * len(inp.years)] for p in inp.coefficients},
+                         [0.5]))
+    model = DeploymentModel(strict, opts)
+    with pytest.raises(DeploymentInfeasible):
+        model.maximize_ratio()
+    why = model.diagnose_infeasibility(weights={f: (1.0 if f == "sustainability" else 0.0)
+                                                for f in FAMILIES})
+    assert "sustainability limit" in why.message

@@ -26,12 +26,14 @@ from orbitdc._version import __version__
 
 if TYPE_CHECKING:
     from orbitdc.api import (
+        EvolutionReport,
         Optimization,
         RiskAssessment,
         SizedDesign,
         Study,
         assess_risk,
         build_report,
+        evolve,
         generic_satellite,
         load_study,
         risk_settings,
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "EvolutionReport",
     "Optimization",
     "RiskAssessment",
     "SizedDesign",
@@ -49,6 +52,7 @@ __all__ = [
     "__version__",
     "assess_risk",
     "build_report",
+    "evolve",
     "generic_satellite",
     "load_study",
     "risk_settings",

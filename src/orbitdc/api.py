@@ -61,7 +61,9 @@ __all__ = [
     "SizedDesign",
     "Study",
     "assess_risk",
+    "EvolutionReport",
     "build_report",
+    "evolve",
     "generic_satellite",
     "size_and_assess_risk",
     "load_study",
@@ -296,6 +298,173 @@ def build_report(directories: Sequence[str | os.PathLike[str]], **kwargs: Any) -
     return _build([Path(d) for d in directories], **kwargs)
 
 
+# ---- the long-term environment ---------------------------------------------------------------
+@dataclass
+class EvolutionReport:
+    """The outcome of :func:`evolve`: the plan's run, the no-plan reference and their figures.
+
+    Attributes
+    ----------
+    source : str
+        What was evolved (a plan file, a study's trial, or the reference alone).
+    evolution : orbitdc.study.environment.Evolution
+    """
+
+    source: str
+    evolution: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``orbitdc evolve --json`` document.
+
+        ``years``, ``altitude_bins_km`` (lower edges), ``populations`` (species ->
+        [year][bin]), ``total`` ([year], all species), ``collisions`` ([year], cumulative
+        catastrophic), the metrics and the reference's totals.
+        """
+        ev = self.evolution
+        main = ev.main.to_dict()
+        ref = ev.reference.to_dict()
+        setup = ev.setup
+        return {
+            "source": self.source,
+            **{k: main[k] for k in ("years", "altitude_bins_km", "bin_width_km", "populations",
+                                    "total", "collisions")},
+            "species": main["species"],
+            "metrics": {} if ev.figures is None else ev.figures.to_dict(),
+            "reference": {"total": ref["total"], "collisions": ref["collisions"],
+                          "debris": [float(v) for v in ev.reference.debris()[:, 0].sum(axis=1)]},
+            "debris": [float(v) for v in ev.main.debris()[:, 0].sum(axis=1)],
+            "assumptions": {"background": setup.traffic.name,
+                            "after_horizon": setup.after_horizon,
+                            "activity": setup.settings.activity,
+                            "atmosphere": setup.settings.atmosphere,
+                            "start_year": setup.start_year, "years": setup.years},
+            "wall_s": ev.main.wall_s + (0.0 if ev.plan is None else ev.reference.wall_s),
+        }
+
+    def write(self, directory: str | os.PathLike[str]) -> list[Path]:
+        """``evolution.json`` and the chart (``evolution.png``, ``.svg``) in ``directory``."""
+        import json
+
+        from orbitdc.report.figures import evolution_chart
+        from orbitdc.study.environment import evolution_series
+
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        path = out / "evolution.json"
+        atomic_write_text(path, json.dumps(self.to_dict()))
+        chart = evolution_chart(evolution_series(self.evolution), self.source)
+        return [path, *chart.finish("evolution-", out, "evolution").files]
+
+
+def evolve(
+    source: str | os.PathLike[str] | None = None,
+    *,
+    design: int | None = None,
+    plan: str | None = None,
+    years: int | None = None,
+    background: str | None = None,
+    after_horizon: str | None = None,
+    no_launches: bool = False,
+    results_dir: str | os.PathLike[str] = "results",
+    storage: str | None = None,
+    models_dir: str | os.PathLike[str] | None = None,
+) -> EvolutionReport:
+    """The long-term environment with a plan, against the same years without it.
+
+    Parameters
+    ----------
+    source : path, optional
+        A plan written by ``orbitdc optimize`` (``results/<study>/optimize/ratio.json``;
+        its study file gives the designs and assumptions), or a study file with ``design``
+        (a trial of its stored study). ``None`` with ``no_launches``: the reference alone.
+    design : int, optional
+        Trial number of a study.
+    plan : str, optional
+        Which plan of a Pareto file (``pareto_3``); default the one with the most compute per
+        unit risk.
+    years, background, after_horizon
+        Override the study's ``[sustainability]`` (defaults: 50 years, ``sustained``
+        background traffic of ``models/background_traffic.csv``, the fleet held after the
+        horizon).
+    no_launches : bool
+        Evolve only the reference (no plan).
+    """
+    import json
+
+    from orbitdc.study import environment as envmod
+
+    groups = None
+    loaded = None
+    plan_years: list[int] = []
+    label = "no launches"
+    src = None if source is None else Path(source)
+    if src is not None and src.suffix == ".json":
+        if not src.is_file():
+            raise InputError("PLAN", str(src), "must be a plan file written by orbitdc optimize")
+        doc = json.loads(src.read_text())
+        study_file = doc.get("study_file")
+        if not study_file or not Path(study_file).is_file():
+            raise InputError(f"{src.name}: study_file", study_file,
+                             "must name the study file the plan was optimised for")
+        loaded = read_study(Path(study_file))
+        chosen = doc.get("plan")
+        if chosen is None:
+            plans = doc.get("plans", {})
+            if not plans:
+                raise InputError(f"{src.name}", "no plan", "must hold 'plan' or 'plans'")
+            name = plan or max(plans, key=lambda k: plans[k]["totals"]["compute_per_risk"])
+            if name not in plans:
+                raise InputError("--plan", name, "must be one of " + ", ".join(plans))
+            chosen, label = plans[name], f"{src.name}:{name}"
+        else:
+            label = src.name
+        if not no_launches:
+            groups, plan_years = envmod.groups_from_schedule(loaded, chosen)
+    elif src is not None:
+        loaded = read_study(src)
+        if not no_launches:
+            if design is None:
+                raise InputError("--design", None, "must name a trial of the study (or give "
+                                 "--no-launches)", source=str(src))
+            groups = envmod.groups_from_summary(_trial_summary(loaded, design, results_dir,
+                                                               storage))
+            label = f"{loaded.name} trial {design}"
+    elif not no_launches:
+        raise InputError("PLAN", None, "give a plan file, a study file with --design, or "
+                         "--no-launches")
+    setup = envmod.setup_for(loaded, years=years, background=background,
+                             after_horizon=after_horizon,
+                             models_dir=None if models_dir is None else os.fspath(models_dir))
+    if groups is not None and src is not None and src.suffix == ".json" and plan_years:
+        setup = envmod.with_years(setup, start_year=plan_years[0])
+    return EvolutionReport(label, envmod.evolve_groups(setup, groups))
+
+
+def _trial_summary(loaded: LoadedStudy, design: int, results_dir: str | os.PathLike[str],
+                   storage: str | None) -> Any:
+    """The stored summary of one trial of a study."""
+    import optuna
+
+    from orbitdc.study.storage import default_storage_url, open_storage
+    from orbitdc.study.summary import SummaryFormatError, summary_from_attrs
+
+    folder = Path(results_dir) / loaded.name
+    url = storage or default_storage_url(folder)
+    if storage is None and not (folder / "study.db").is_file():
+        raise InputError("--design", design, f"needs the stored study {folder / 'study.db'} "
+                         "(run 'orbitdc run' first, or give --results-dir)")
+    study = optuna.load_study(study_name=loaded.name, storage=open_storage(url))
+    trials = {t.number: t for t in study.get_trials(deepcopy=False)}
+    if design not in trials or not trials[design].user_attrs.get("shells"):
+        raise InputError("--design", design, "must be a complete trial with a plan: "
+                         + ", ".join(str(n) for n, t in sorted(trials.items())
+                                     if t.user_attrs.get("shells"))[:200])
+    try:
+        return summary_from_attrs(trials[design].user_attrs)
+    except SummaryFormatError as exc:
+        raise InputError("--design", design, str(exc)) from exc
+
+
 # ---- a study file ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class SizedDesign:
@@ -338,11 +507,18 @@ class Optimization:
     study_file: str = ""
     study_sha256: str = ""
     points: list[dict[str, Any]] = field(default_factory=list)
+    environment: Any = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document ``orbitdc optimize`` writes and prints."""
-        base = {"objective": self.objective, "study_file": self.study_file,
-                "study_sha256": self.study_sha256}
+        from dataclasses import asdict
+
+        base: dict[str, Any] = {"objective": self.objective, "study_file": self.study_file,
+                                "study_sha256": self.study_sha256}
+        if self.environment is not None:
+            env = asdict(self.environment)
+            env.pop("series", None)
+            base["environment"] = env
         if self.ratio is not None:
             return {**base, "ratio": self.ratio.ratio,
                     "ratio_upper_bound": self.ratio.ratio_upper_bound,
@@ -541,16 +717,30 @@ class Study:
             progress(f"solving ({objective})", None, None)
         model = DeploymentModel(table.inputs, self.solver_options())
         plans: dict[str, Plan]
-        if objective == "ratio":
-            result = model.maximize_ratio()
-            plans = {"ratio": result.plan}
-            return Optimization("ratio", result.plan, plans, table, ratio=result,
-                                study_file=str(self.path), study_sha256=self.sha256)
-        if objective == "min-cost":
-            plan = model.min_cost()
-            plans = {"min_cost": plan}
-            return Optimization("min-cost", plan, plans, table,
-                                study_file=str(self.path), study_sha256=self.sha256)
+        sus = self.spec.sustainability
+        if objective in ("ratio", "min-cost"):
+            from orbitdc.study.sustainability import solve_with_environment
+
+            ratios: list[RatioResult] = []
+
+            def solve(m: DeploymentModel) -> Plan:
+                if objective == "min-cost":
+                    return m.min_cost()
+                ratios.append(m.maximize_ratio())
+                return ratios[-1].plan
+
+            if progress and sus.max_fragment_multiple is not None:
+                progress("solving with the sustainability limit (evolution rounds)", None, None)
+            plan, environment = solve_with_environment(self.loaded, table, model, solve)
+            name = "ratio" if objective == "ratio" else "min_cost"
+            return Optimization(objective, plan, {name: plan}, table,
+                                ratio=ratios[-1] if ratios else None,
+                                study_file=str(self.path), study_sha256=self.sha256,
+                                environment=environment)
+        if sus.max_fragment_multiple is not None:
+            raise InputError("sustainability.max_fragment_multiple", sus.max_fragment_multiple,
+                             "works with the ratio and min-cost objectives, not pareto",
+                             source=str(self.path))
         front = model.pareto(points or dep.pareto_points,
                              with_cost=dep.pareto_with_cost if with_cost is None else with_cost)
         efficient = front.efficient

@@ -12,6 +12,7 @@ import click
 
 from orbitdc._version import __version__
 from orbitdc.cli._common import OrbitdcGroup
+from orbitdc.cli.evolve import evolve
 from orbitdc.cli.optimize import optimize
 from orbitdc.cli.report import report
 from orbitdc.cli.risk import risk
@@ -45,6 +46,7 @@ cli.add_command(run)
 cli.add_command(worker)
 cli.add_command(report)
 cli.add_command(screen)
+cli.add_command(evolve)
 
 
 def main() -> None:

@@ -70,4 +70,18 @@ def optimize(study_path: Path, objective: str | None, points: int | None, with_c
         _plan_tables(result.plan, "front point with the most compute per risk")
     else:
         _plan_tables(result.plan, f"{study.name}: {result.objective}")
+    env = result.environment
+    if env is not None:
+        click.echo(f"environment_50y: {env.environment_50y:+,.0f} debris objects after "
+                   f"{env.years} years ({env.background} background); worst bin "
+                   f"{env.max_bin_ratio:.2f}x its fragments without the plan")
+        lim = env.sustainability
+        if lim is not None:
+            click.echo(f"sustainability limit {lim.max_fragment_multiple:g}x: "
+                       f"{lim.iterations} re-solve(s), "
+                       f"{'converged' if lim.converged else 'not converged'}, "
+                       f"{'met' if lim.meets_limit else 'NOT met'}; without it: "
+                       f"{', '.join(lim.free_shells_used)} "
+                       f"({lim.free_compute_pflop_years:,.0f} PFLOP/s-yr, worst bin "
+                       f"{lim.free_max_bin_ratio:.2f}x)")
     click.echo(f"wrote {out}")

@@ -17,6 +17,7 @@ from orbitdc.deploy.inputs import (
     SatelliteCoefficients,
     ShellOption,
     SizeClassOption,
+    SustainabilityLimit,
 )
 from orbitdc.deploy.model import DeploymentModel
 from orbitdc.deploy.objectives import DinkelbachStep, ParetoFront, ParetoPoint, RatioResult
@@ -43,4 +44,5 @@ __all__ = [
     "Shortfall",
     "SolveRecord",
     "SolverOptions",
+    "SustainabilityLimit",
 ]

@@ -30,6 +30,7 @@ class Structure:
     years: tuple[int, ...]
     design_life_years: tuple[int, ...]
     pwl_segments: int
+    sustainability_bins: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,9 @@ class ModelData:
     compute_unit: float  # [PFLOP/s]
     risk_unit: float  # [risk / yr]
     cost_unit: float  # [USD]
+    sustainability_bins: tuple[str, ...] = ()
+    sustainability_per_launch: np.ndarray | None = None  # (B, S, C, Y) [fragments/satellite]
+    sustainability_cap: np.ndarray | None = None  # (B,) [fragments]
 
     @property
     def n_shells(self) -> int:
@@ -97,6 +101,7 @@ class ModelData:
             self.years,
             tuple(int(v) for v in self.life_years),
             int(pwl_segments),
+            self.sustainability_bins,
         )
 
     def spacing_conflicts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -203,6 +208,22 @@ class ModelData:
         risk_unit = unit((risk + (k * cap)[:, None])[allowed])
         cost_unit = unit(np.append(cost[allowed], launch))
 
+        bins: tuple[str, ...] = ()
+        per_launch = cap_b = None
+        lim = inputs.sustainability
+        if lim is not None:
+            bins = tuple(str(b) for b in lim.bins)
+            per_launch = np.zeros((len(bins), s_n, c_n, len(years)))
+            for (sk, cn), rows in lim.fragments_per_launch.items():
+                values = np.asarray(rows, dtype=float)
+                if not np.all(np.isfinite(values)) or np.any(values < 0):
+                    raise InputError(f"sustainability.fragments_per_launch[{sk!r}, {cn!r}]",
+                                     "values", "must be finite and >= 0")
+                per_launch[:, s_index[sk], c_index[cn], :] = values
+            cap_b = np.array([float(v) for v in lim.cap])
+            if not np.all(np.isfinite(cap_b)):
+                raise InputError("sustainability.cap", list(lim.cap), "must be finite")
+
         return cls(
             inputs=inputs,
             shell_keys=tuple(sh.key for sh in shells),
@@ -232,6 +253,9 @@ class ModelData:
             compute_unit=compute_unit,
             risk_unit=risk_unit,
             cost_unit=cost_unit,
+            sustainability_bins=bins,
+            sustainability_per_launch=per_launch,
+            sustainability_cap=cap_b,
         )
 
 

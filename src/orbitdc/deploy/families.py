@@ -279,6 +279,42 @@ def _disposal_breach(ck: Check) -> Shortfall | None:
                      f"(allow_noncompliant_disposal is False)")
 
 
+# ---- sustainability --------------------------------------------------------------------------
+def _sustainability_added(ck: Check) -> np.ndarray | None:
+    d = ck.data
+    if d.sustainability_per_launch is None or not len(d.sustainability_bins):
+        return None
+    return np.asarray(np.einsum("bscy,scy->b", d.sustainability_per_launch, ck.plan.launches))
+
+
+def _sustainability_over(ck: Check) -> Shortfall | None:
+    d = ck.data
+    added = _sustainability_added(ck)
+    if added is None or d.sustainability_cap is None:
+        return None
+    cap = d.sustainability_cap
+    over = added - cap
+    bad = over > _TOL * np.maximum(np.abs(cap), 1.0)
+    if not bad.any():
+        return None
+    bins = [d.sustainability_bins[b] for b in np.flatnonzero(bad)]
+    worst = float(over[bad].max())
+    return Shortfall("sustainability", worst, "fragments", tuple(bins),
+                     f"sustainability limit: up to {worst:,.0f} fragments over in "
+                     f"{_names(bins)}")
+
+
+def _sustainability_binds(ck: Check) -> str | None:
+    d = ck.data
+    added = _sustainability_added(ck)
+    if added is None or d.sustainability_cap is None or d.sustainability_per_launch is None:
+        return None
+    per_sat = d.sustainability_per_launch.max(axis=(1, 2, 3))
+    full = (d.sustainability_cap - added < np.maximum(per_sat, 1e-9)) & (added > 0)
+    bins = [d.sustainability_bins[b] for b in np.flatnonzero(full)]
+    return f"sustainability limit binds in {_names(bins)}" if bins else None
+
+
 #: The relaxable families in report order. Their rows are in the model under the same names.
 REGISTRY: tuple[Family, ...] = (
     Family("compute_target", "compute target", ("Y",), "compute_target_scale",
@@ -294,6 +330,8 @@ REGISTRY: tuple[Family, ...] = (
     Family("risk_cap", "risk cap", (), "risk_cap_scale", _risk_cap_over, _risk_cap_binds),
     Family("spacing", "shell spacing", ("S",), None, _spacing_conflict),
     Family("disposal", "disposal rule", ("S",), None, _disposal_breach),
+    Family("sustainability", "sustainability limit", ("B",), "sustainability_scale",
+           _sustainability_over, _sustainability_binds),
 )
 
 #: Family names in report order (the keys of diagnosis weights).

@@ -23,6 +23,7 @@ document             Pyomo                         unit
 ``Y``                ``Y``                         calendar years
 ``K``                ``K``                         chord segments 0..K-1
 ``F``                ``F``                         relaxable families (:mod:`.families`)
+``B``                ``B``                         bins under the sustainability limit
 ``Cap_s allowed``    ``launch_max[S,C]``           satellites (upper bound of ``launches``)
 ``m_sc / P_s``       ``mass_per_payload[S,C]``     flights per satellite
 ``q_sc / u_K``       ``satellite_cost[S,C]``       cost units per satellite
@@ -64,11 +65,15 @@ document             Pyomo                         unit
 ``ry[y]``            ``risk[Y]``                   risk units of a year
 ``ky[y]``            ``spending[Y]``               cost units spent in a year
 ``e_f``              ``slack_<family>``            fraction of the relaxed bound
+``e_bscy``           ``sustainability_per_launch[B,S,C,Y]``  fragments / satellite launched
+``G_b``              ``sustainability_max[B]``     fragments (the linearised cap)
+``max(|G_b|, 1)``    ``sustainability_scale[B]``   fragments (slack unit)
 ===================  ============================  ========================================
 
 Constraints (section 4), in the order HiGHS receives them: ``shell_population[S,Y]``,
 ``payload_per_flight[S,Y]``, ``slots_per_flight[S,Y]``, ``cadence[Y]``, ``capacity[S,Y]``,
-``chords[S,Y,K]``, ``spacing[S]``, ``disposal[S]``, ``compute_in_service[Y]``,
+``chords[S,Y,K]``, ``spacing[S]``, ``disposal[S]``, ``sustainability[B]``,
+``compute_in_service[Y]``,
 ``risk_in_service[Y]``, ``spending_in_year[Y]``, and last the rows whose bounds a method sets
 (:data:`METHOD_ROWS`): ``budget_per_year[Y]``, ``budget_total``, ``compute_target[Y]``,
 ``compute_total``, ``risk_cap``. The relaxable families
@@ -118,6 +123,8 @@ INPUT_PARAMS = (
     Param("intra_risk", ("S",)), Param("chord_slope", ("S", "K")),
     Param("chord_intercept", ("S", "K")), Param("spacing_clique", ("S", "S")),
     Param("budget_per_year_scale", ("Y",)),
+    Param("sustainability_per_launch", ("B", "S", "C", "Y")),
+    Param("sustainability_max", ("B",)), Param("sustainability_scale", ("B",)),
 )
 
 #: Parameters a method sets before each solve (:func:`method_values`).
@@ -145,11 +152,13 @@ class Sets:
     Y: tuple[int, ...]
     K: tuple[int, ...]
     F: tuple[str, ...] = FAMILIES
+    B: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, data: ModelData, segments: int) -> Sets:
         """Sets of ``data`` with ``segments`` chord segments per shell."""
-        return cls(data.shell_keys, data.class_names, data.years, tuple(range(segments)))
+        return cls(data.shell_keys, data.class_names, data.years, tuple(range(segments)),
+                   B=data.sustainability_bins)
 
     def windows(self, life_years: np.ndarray) -> list[list[list[int]]]:
         """``W_c(y)`` as year positions: launches of class c in service in year position t."""
@@ -178,6 +187,10 @@ def input_values(data: ModelData, breakpoints: np.ndarray) -> Values:
     clique = (h[None, :] >= h[:, None]) & (h[None, :] < h[:, None] + d.min_spacing_km)
     np.fill_diagonal(clique, True)
     by = d.budget_usd_per_year
+    n_b = len(d.sustainability_bins)
+    per_launch = (np.zeros((n_b, d.n_shells, d.n_classes, d.n_years))
+                  if d.sustainability_per_launch is None else d.sustainability_per_launch)
+    cap_b = np.zeros(n_b) if d.sustainability_cap is None else d.sustainability_cap
     return {
         "launch_max": np.where(allowed, cap[:, None], 0.0),
         "mass_per_payload": np.where(allowed, d.mass_kg / payload[:, None], 0.0),
@@ -199,6 +212,10 @@ def input_values(data: ModelData, breakpoints: np.ndarray) -> Values:
         "spacing_clique": clique.astype(float),
         "budget_per_year_scale": np.broadcast_to(
             np.maximum(by if by is not None else 0.0, ku) / ku, (d.n_years,)),
+        # only launches of allowed pairs can exist; the limit reads them in fragments
+        "sustainability_per_launch": np.where(allowed[None, :, :, None], per_launch, 0.0),
+        "sustainability_max": np.asarray(cap_b, dtype=float),
+        "sustainability_scale": np.maximum(np.abs(cap_b), 1.0),
     }
 
 
@@ -314,6 +331,7 @@ def _declare_sets(m: pyo.ConcreteModel, sets: Sets) -> None:
     m.Y = pyo.Set(initialize=sets.Y, ordered=True, doc="years of the horizon")
     m.K = pyo.Set(initialize=sets.K, ordered=True, doc="chord segments")
     m.F = pyo.Set(initialize=sets.F, ordered=True, doc="relaxable constraint families")
+    m.B = pyo.Set(initialize=sets.B, ordered=True, doc="bins under the sustainability limit")
 
 
 def _declare_parameters(m: pyo.ConcreteModel) -> None:
@@ -415,6 +433,14 @@ def _declare_structure_rows(m: pyo.ConcreteModel, sets: Sets, life_years: np.nda
     @m.Constraint(m.S)
     def disposal(m: Any, s: str) -> Any:
         return m.used[s] - relax(m, "disposal", s) <= m.disposal_allowed[s]
+
+    # Fragments the plan leaves in bin b at the end of the evolution, linearised around a plan
+    # (design/environment.md): each launch counts with its fragments per satellite.
+    @m.Constraint(m.B)
+    def sustainability(m: Any, b: str) -> Any:
+        return quicksum(m.sustainability_per_launch[b, s, c, y] * m.launches[s, c, y]
+                        for s in m.S for c in m.C for y in m.Y) \
+            - relax(m, "sustainability", b) <= m.sustainability_max[b]
 
     @m.Constraint(m.Y)
     def compute_in_service(m: Any, y: int) -> Any:

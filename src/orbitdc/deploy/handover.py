@@ -319,6 +319,15 @@ def _disposal(h: Handover, p: Values) -> Rows:
         _elastic(h, p, "disposal", s, s, sign=-1.0)])
 
 
+def _sustainability(h: Handover, p: Values) -> Rows:
+    n_b = len(h.sets.B)
+    b, s, c, y = _grid(n_b, h.n_s, h.n_c, h.n_y)
+    bins = np.arange(n_b)
+    return _rows(n_b, -_INF, p["sustainability_max"], [
+        (b, h.key("launches", s, c, y), p["sustainability_per_launch"][b, s, c, y]),
+        _elastic(h, p, "sustainability", bins, bins, sign=-1.0)])
+
+
 def _in_service(h: Handover, aggregate: str, per_satellite: str, p: Values,
                 extra: list[Term]) -> Rows:
     """``aggregate[y] - sum_{s,c,w in W_c(y)} per_satellite[s,c] x[s,c,w] (+ extra) == 0``."""
@@ -392,6 +401,7 @@ ROW_BLOCKS: dict[str, Callable[[Handover, Values], Rows]] = {
     "chords": _chords,
     "spacing": _spacing,
     "disposal": _disposal,
+    "sustainability": _sustainability,
     "compute_in_service": _compute_in_service,
     "risk_in_service": _risk_in_service,
     "spending_in_year": _spending_in_year,

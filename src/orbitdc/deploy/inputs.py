@@ -93,6 +93,32 @@ class SatelliteCoefficients:
 
 
 @dataclass(frozen=True)
+class SustainabilityLimit:
+    """A linear limit per altitude bin on what the plan leaves in orbit.
+
+    The sustainability constraint family: ``sum_{s,c,y} e[b,s,c,y] x[s,c,y] <= cap[b]`` for
+    every bin ``b``.
+
+    The numbers come from the environment evolution, linearised around a plan
+    (:mod:`orbitdc.study.sustainability`); the MILP only reads them.
+
+    Attributes
+    ----------
+    bins : sequence of str
+        Labels of the limited bins, e.g. ``"800-850km"``.
+    fragments_per_launch : mapping ``(shell key, class name) -> [bin][year]``
+        Fragments >= 10 cm in each bin at the end of the evolution per satellite launched in
+        each year of the horizon [fragments / satellite]; a missing pair adds nothing.
+    cap : sequence of float
+        Fragments the plan's launches may add in each bin [fragments].
+    """
+
+    bins: Sequence[str]
+    fragments_per_launch: Mapping[tuple[str, str], Sequence[Sequence[float]]]
+    cap: Sequence[float]
+
+
+@dataclass(frozen=True)
 class DeploymentInputs:
     """Everything the deployment MILP needs.
 
@@ -118,6 +144,8 @@ class DeploymentInputs:
         Cap on total risk over the horizon (min-cost objective, or a user constraint).
     allow_noncompliant_disposal : bool
         If ``False``, shells with ``disposal_compliant=False`` cannot be used.
+    sustainability : SustainabilityLimit or None
+        Per-bin limits on the fragments the plan leaves (the ``sustainability`` family).
     """
 
     shells: Sequence[ShellOption]
@@ -135,6 +163,7 @@ class DeploymentInputs:
     allow_noncompliant_disposal: bool = True
     metric: str = "debris_index"
     notes: Mapping[str, str] = field(default_factory=dict)
+    sustainability: SustainabilityLimit | None = None
 
     def validate(self) -> None:
         """Check internal consistency; raises :class:`InputError` naming the field."""
@@ -158,3 +187,16 @@ class DeploymentInputs:
         for (s, c) in self.coefficients:
             if s not in keys or c not in names:
                 raise InputError("coefficients", (s, c), "names an unknown shell or class")
+        lim = self.sustainability
+        if lim is not None:
+            if len(lim.cap) != len(lim.bins):
+                raise InputError("sustainability.cap", list(lim.cap),
+                                 f"must have one value per bin ({len(lim.bins)})")
+            for (s, c), rows in lim.fragments_per_launch.items():
+                if s not in keys or c not in names:
+                    raise InputError("sustainability.fragments_per_launch", (s, c),
+                                     "names an unknown shell or class")
+                if len(rows) != len(lim.bins) or any(len(r) != len(years) for r in rows):
+                    raise InputError(f"sustainability.fragments_per_launch[{s!r}, {c!r}]",
+                                     "shape", f"must be [bin][year] ({len(lim.bins)} x "
+                                     f"{len(years)})")

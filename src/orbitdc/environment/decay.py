@@ -325,6 +325,39 @@ def lifetime_years(
     return out.reshape(hb.shape)
 
 
+def decay_time_per_bc_years(
+    altitude_km: ArrayLike,
+    activity: str | SolarActivity = "moderate",
+    model: str = "msis",
+    directory: str | os.PathLike[str] | None = None,
+    year: ArrayLike | None = None,
+) -> FloatArray:
+    """``T(h)``: decay time per unit ``BC`` from ``h`` to the entry interface [yr m^2/kg].
+
+    At a constant activity the table behind :func:`lifetime_years` (a lifetime is ``BC T(h)``);
+    with ``activity="cycle"`` the table of one calendar ``year`` with that year's activity held
+    (``T_y`` of the module notes), so that ``BC (T_y(h2) - T_y(h1))`` is the time an object
+    takes to fall from ``h2`` to ``h1`` during that year. ``year`` broadcasts against
+    ``altitude_km`` (years after the recorded series take the repeated mean cycle).
+    """
+    h = np.asarray(altitude_km, dtype=float)
+    _check_orbit(h, np.ones(1))
+    folder = _folder(directory)
+    if isinstance(activity, SolarActivity) or activity != "cycle":
+        if not isinstance(activity, SolarActivity):
+            require_choice("activity", activity, ACTIVITIES)
+        table = _lifetime_per_bc_table(activity, model, folder)
+        return np.asarray(np.interp(h, _FINE_KM, table) / SECONDS_PER_YEAR, dtype=float)
+    years = check_start_year(year)
+    hb, yb = np.broadcast_arrays(h, years)
+    cycle = load_solar_cycle(folder)
+    rows = cycle.row(yb.ravel().astype(np.int64))
+    first_row = min(int(np.min(rows)), cycle.n_years) if rows.size else cycle.n_years
+    tables = _cycle_tables(model, folder, first_row)
+    out = tables.forward(rows, hb.ravel().astype(float)) / SECONDS_PER_YEAR
+    return np.asarray(out.reshape(hb.shape), dtype=float)
+
+
 def decay_rate_km_per_year(
     altitude_km: ArrayLike,
     ballistic_coefficient_kg_m2: ArrayLike,

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")  # no display: files only
 import matplotlib.pyplot as plt  # noqa: E402
@@ -358,3 +359,42 @@ def slices_chart(slices: Mapping[str, Mapping[str, Any]]) -> Chart | None:
     axes[0][0].set_ylabel("compute per unit risk")
     fig.tight_layout()
     return chart
+
+
+def evolution_chart(series: Mapping[str, Any], title: str = "") -> Chart:
+    """Population by kind of object over the years, and a year x altitude heat map.
+
+    ``series`` (:func:`orbitdc.study.environment.evolution_series`): ``years``,
+    ``altitude_bins_km`` (lower edges), ``bin_width_km``, ``by_kind`` (kind -> [year]) and
+    ``by_kind_reference`` (the no-plan run, dashed), ``debris`` ([year][bin], the heat map).
+    """
+    years = list(series["years"])
+    fig, (ax, hm) = _figure(1, 2, figsize=(11.0, 4.0), width_ratios=[1.0, 1.1])
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for k, (kind, values) in enumerate(series["by_kind"].items()):
+        color = colors[k % len(colors)]
+        ax.plot(years, np.maximum(values, 1e-3), color=color, label=kind)
+        ref = series.get("by_kind_reference", {}).get(kind)
+        if ref is not None and series.get("has_plan"):
+            ax.plot(years, np.maximum(ref, 1e-3), color=color, linestyle="--", linewidth=0.9)
+    ax.set_yscale("log")
+    ax.set_xlabel("year")
+    ax.set_ylabel("objects >= 10 cm")
+    ax.set_title("population by kind" + (" (dashed: without the plan)"
+                                         if series.get("has_plan") else ""))
+    ax.legend(fontsize=7, loc="best")
+    ax.grid(True, alpha=0.3)
+    debris = np.asarray(series["debris"], dtype=float)
+    lower = np.asarray(series["altitude_bins_km"], dtype=float)
+    width = float(series["bin_width_km"])
+    edges_y = np.append(lower, lower[-1] + width)
+    edges_x = np.append(np.asarray(years, dtype=float) - 0.5, years[-1] + 0.5)
+    mesh = hm.pcolormesh(edges_x, edges_y, np.maximum(debris, 1e-1).T,
+                         norm=matplotlib.colors.LogNorm(vmin=1.0, vmax=max(debris.max(), 10.0)),
+                         cmap="viridis", shading="flat")
+    fig.colorbar(mesh, ax=hm, label="debris objects per bin")
+    hm.set_xlabel("year")
+    hm.set_ylabel("altitude [km]")
+    hm.set_title("fragments, derelicts and rocket bodies" + (f": {title}" if title else ""))
+    fig.tight_layout()
+    return Chart(fig)

@@ -111,8 +111,52 @@ def design_panel(
     if s.rationale:
         out.append("<h3>Why this design</h3><ul>"
                    + "".join(f"<li>{esc(r)}</li>" for r in s.rationale) + "</ul>")
+    if s.environment is not None:
+        out.append(environment_section(s.environment))
     out.append("<h3>Open questions</h3><ul>"
                + "".join(f"<li>{esc(q)}</li>" for q in s.open_questions) + "</ul>")
+    return "\n".join(out)
+
+
+def environment_section(env: Any) -> str:
+    """The plan's long-term environment and, with the limit, how the limit changed the plan."""
+    from orbitdc.report.figures import evolution_chart
+
+    out = [f"<h3>The environment over {env.years} years (orbitdc evolve)</h3>",
+           '<p class="muted">Species-by-altitude evolution with collision feedback, against the '
+           f"same years without the plan ({esc(env.background)} background traffic; "
+           "design/environment.md).</p>"]
+    out.append(tables.to_html(tables.Table(["figure", "with the plan", "without"], [
+        ["debris objects >= 10 cm at the end", env.debris_end, env.debris_end_reference],
+        ["environment_50y (added debris objects)", env.environment_50y, ""],
+        ["catastrophic collisions (cumulative)", env.catastrophic_collisions,
+         env.catastrophic_collisions_reference],
+        ["worst bin: fragments / fragments without the plan", env.max_bin_ratio, ""]]),
+        "environment"))
+    if env.series:
+        out.append('<div class="chart">' + evolution_chart(env.series).finish(
+            "evolution-").svg + "</div>")
+    lim = env.sustainability
+    if lim is not None:
+        out.append(f"<h3>Sustainability limit: {lim.max_fragment_multiple:g}x the fragments "
+                   "without the plan, per bin</h3>")
+        out.append(f'<p class="muted">{lim.iterations} re-solve(s) with the linearised limit, '
+                   f"{'converged' if lim.converged else 'stopped before converging'}; the "
+                   f"final plan {'meets' if lim.meets_limit else 'does NOT meet'} the limit in "
+                   "its own evolution.</p>")
+        cls = lambda d: ", ".join(f"{k}: {v:,}" for k, v in d.items())  # noqa: E731
+        out.append(tables.to_html(tables.Table(["plan", "shells", "satellites by class",
+                                                "compute [PFLOP/s-yr]", "environment_50y",
+                                                "worst bin ratio"], [
+            ["without the limit", ", ".join(lim.free_shells_used),
+             cls(lim.free_satellites_by_class), lim.free_compute_pflop_years,
+             lim.free_environment_50y, lim.free_max_bin_ratio],
+            *[[f"round {r.iteration}", ", ".join(r.shells_used), "", r.compute_pflop_years,
+               r.environment_50y, r.max_bin_ratio] for r in lim.rounds],
+            ["with the limit (this design)", ", ".join(s for s in lim.rounds[-1].shells_used)
+             if lim.rounds else "", cls(lim.satellites_by_class),
+             lim.rounds[-1].compute_pflop_years if lim.rounds else "", env.environment_50y,
+             env.max_bin_ratio]]), "sustainability"))
     return "\n".join(out)
 
 

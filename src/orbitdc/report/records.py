@@ -24,7 +24,8 @@ from orbitdc.study.summary import (
     summary_from_attrs,
 )
 
-OBJECTIVE_SIGN = {"compute": -1.0, "risk": 1.0, "cost": 1.0}  # minimisation form
+OBJECTIVE_SIGN = {"compute": -1.0, "risk": 1.0, "cost": 1.0,
+                  "environment_50y": 1.0}  # minimisation form
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,16 @@ RISK_METRICS: tuple[Quantity, ...] = (
 #: Names of :data:`RISK_METRICS`, in order.
 METRIC_NAMES: tuple[str, ...] = tuple(m.name for m in RISK_METRICS)
 
+#: Figures of the long-term environment evolution (:mod:`orbitdc.evolution`): what a plan does
+#: to LEO over decades with collision feedback, against the same years without the plan. A study
+#: reports them per trial and may use them as an objective or a constraint (``[search]``).
+ENVIRONMENT_METRICS: tuple[Quantity, ...] = (
+    Quantity("environment_50y", "added debris after 50 years", "objects",
+             "Objects >= 10 cm nobody controls (fragments, derelicts, rocket bodies) in LEO 50 "
+             "years after the plan's start, minus the same without the plan (orbitdc evolve, "
+             "with collision feedback)."),
+)
+
 #: Per-year figures of a whole fleet (:class:`orbitdc.study.summary.FleetYear`), accounted as
 #: design/study.md describes.
 FLEET_QUANTITIES: tuple[Quantity, ...] = (
@@ -120,7 +130,7 @@ def quantity(name: str) -> Quantity:
     KeyError
         When no row has that name.
     """
-    for row in RISK_METRICS + FLEET_QUANTITIES:
+    for row in RISK_METRICS + ENVIRONMENT_METRICS + FLEET_QUANTITIES:
         if row.name == name:
             return row
     raise KeyError(name)

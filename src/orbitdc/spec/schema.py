@@ -183,6 +183,28 @@ class Deployment(_Section):
         return list(range(self.start_year, self.start_year + self.horizon_years))
 
 
+class Sustainability(_Section):
+    """``[sustainability]``: the long-term environment (orbitdc evolve) in studies and the MILP.
+
+    Numbers left out take ``models/evolution.csv``; the background traffic is a scenario of
+    ``models/background_traffic.csv``.
+    """
+
+    evaluate: bool = Field(
+        False, description="Evolve every trial's plan and report environment_50y.")
+    years: int | None = Field(None, ge=1, le=200, description="Years evolved (default 50).")
+    background: Name = Field("sustained", description="models/background_traffic.csv scenario.")
+    bin_width_km: float | None = Field(None, gt=0.0, le=450.0,
+                                       description="Altitude bin width (default 50 km).")
+    after_horizon: Literal["replace", "stop"] = Field(
+        "replace", description="After the horizon the last year's fleet is held or retires.")
+    max_fragment_multiple: float | None = Field(
+        None, gt=1.0, le=1000.0,
+        description="Sustainability limit: no altitude bin may hold more than this multiple "
+                    "of its fragments >= 10 cm without the plan at the end of the run.")
+    max_iterations: int = Field(6, ge=1, le=50, description="Sensitivity / re-solve rounds.")
+
+
 class Launch(_Section):
     """``[launch]``: vehicle and flight cadence ramp."""
 
@@ -261,6 +283,9 @@ class SearchConstraints(_Section):
     require_disposal_compliance: bool = Field(
         False, description="Every used shell decays passively within the 5-year rule."
     )
+    max_environment_50y: float | None = Field(
+        None, description="Added debris objects after 50 years (orbitdc evolve)."
+    )
 
 
 class Search(_Section):
@@ -275,7 +300,7 @@ class Search(_Section):
     fidelity: Literal["analytic", "sampled", "full"] = Field(
         "analytic", description="How the evaluator scores shells."
     )
-    objectives: list[Literal["compute", "risk", "cost"]] = Field(
+    objectives: list[Literal["compute", "risk", "cost", "environment_50y"]] = Field(
         ["compute", "risk", "cost"], min_length=2
     )
     milp_objective: Literal["ratio", "min-cost"] = Field(
@@ -330,6 +355,7 @@ class StudySpec(_Section):
     risk: Risk = Risk()
     deployment: Deployment = Deployment()
     launch: Launch = Launch()
+    sustainability: Sustainability = Sustainability()
     solver: Solver = Solver()
     search: Search = Search()
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import socket
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +44,7 @@ from orbitdc.study.space import TrialChoices, suggest
 from orbitdc.study.summary import (
     Compliance,
     DesignSummary,
+    EnvironmentSummary,
     Margin,
     RiskBreakdown,
     ShellPlan,
@@ -50,10 +52,11 @@ from orbitdc.study.summary import (
     fleet_by_year,
     summary_attrs,
 )
+from orbitdc.study.sustainability import solve_with_environment
 
 #: Constraint names, always all set so every trial carries the same keys.
 CONSTRAINTS = ("valid", "milp_feasible", "collision_probability_per_sat",
-               "maneuvers_per_sat_year", "disposal_compliance")
+               "maneuvers_per_sat_year", "disposal_compliance", "environment_50y")
 
 
 def solver_options(loaded: LoadedStudy, workers: int) -> SolverOptions:
@@ -92,14 +95,18 @@ class TrialEvaluator:
         self._constraints(trial, {key: 1.0})
         return self._empty()
 
-    def _solve(self, table: CoefficientTable) -> Plan:
+    def _solve(self, table: CoefficientTable) -> tuple[Plan, EnvironmentSummary | None]:
         if self.model is None:
             self.model = DeploymentModel(table.inputs, self.options)
         else:
             self.model.update(table.inputs)
-        if self.spec.search.milp_objective == "min-cost":
-            return self.model.min_cost()
-        return self.model.maximize_ratio().plan
+
+        def solve(model: DeploymentModel) -> Plan:
+            if self.spec.search.milp_objective == "min-cost":
+                return model.min_cost()
+            return model.maximize_ratio().plan
+
+        return solve_with_environment(self.loaded, table, self.model, solve)
 
     # -- the objective -----------------------------------------------------------------------
     def __call__(self, trial: optuna.Trial) -> tuple[float, ...]:
@@ -126,7 +133,7 @@ class TrialEvaluator:
         tick = time.perf_counter()
         builds_before = 0 if self.model is None else self.model.builds
         try:
-            plan = self._solve(table)
+            plan, environment = self._solve(table)
         except DeploymentInfeasible as exc:
             timing["solve"] = time.perf_counter() - tick
             return self._reject(trial, "infeasible", exc.diagnosis.message, timing)
@@ -139,6 +146,11 @@ class TrialEvaluator:
         timing["solve"] = time.perf_counter() - tick - timing["build"]
         timing["model_rebuilt"] = float(self.model.builds > builds_before)
         summary, constraints = summarize(self.loaded, table, plan, choices)
+        if environment is not None:
+            summary = replace(summary, environment=environment)
+            limit = self.spec.search.constraints.max_environment_50y
+            if limit is not None:
+                constraints["environment_50y"] = environment.environment_50y - limit
         attrs = summary_attrs(summary)
         attrs["geometry"] = geometry.summary
         attrs["solver"] = records
@@ -148,7 +160,8 @@ class TrialEvaluator:
             trial.set_user_attr(key, value)
         self._constraints(trial, constraints)
         values = {"compute": plan.total_compute_pflop_years, "risk": plan.total_risk_model,
-                  "cost": plan.total_cost_usd}
+                  "cost": plan.total_cost_usd,
+                  "environment_50y": 0.0 if environment is None else environment.environment_50y}
         return tuple(values[o] for o in self.spec.search.objectives)
 
 

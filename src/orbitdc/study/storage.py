@@ -38,7 +38,8 @@ HEARTBEAT_S = 10
 GRACE_S = 60
 
 #: Optimisation direction of each objective name.
-DIRECTIONS = {"compute": "maximize", "risk": "minimize", "cost": "minimize"}
+DIRECTIONS = {"compute": "maximize", "risk": "minimize", "cost": "minimize",
+              "environment_50y": "minimize"}
 
 
 def default_storage_url(results_dir: Path) -> str:

@@ -188,6 +188,92 @@ class Margin:
 
 
 @dataclass(frozen=True)
+class SustainabilityRound:
+    """One round of the sustainability loop (:mod:`orbitdc.study.sustainability`)."""
+
+    iteration: int
+    shells_used: list[str]
+    compute_pflop_years: float
+    satellites_launched: int
+    max_bin_ratio: float
+    environment_50y: float
+    changed: bool
+
+
+@dataclass(frozen=True)
+class SustainabilityRecord:
+    """How the sustainability limit changed the plan.
+
+    Attributes
+    ----------
+    max_fragment_multiple : float [-]
+        The limit: fragments per bin at the end at most this multiple of the no-plan case.
+    iterations : int
+        Re-solves with the linearised limit.
+    converged : bool
+        The plan stopped changing.
+    meets_limit : bool
+        The final plan's own evolution keeps every bin within the limit.
+    free_shells_used, free_satellites_by_class, free_compute_pflop_years,
+    free_environment_50y, free_max_bin_ratio
+        The plan without the limit.
+    satellites_by_class : dict of str to int
+        The final plan's satellites launched per class.
+    rounds : list of SustainabilityRound
+    """
+
+    max_fragment_multiple: float
+    iterations: int
+    converged: bool
+    meets_limit: bool
+    free_shells_used: list[str]
+    free_satellites_by_class: dict[str, int]
+    free_compute_pflop_years: float
+    free_environment_50y: float
+    free_max_bin_ratio: float
+    satellites_by_class: dict[str, int]
+    rounds: list[SustainabilityRound]
+
+
+@dataclass(frozen=True)
+class EnvironmentSummary:
+    """What the plan does to LEO over decades (:mod:`orbitdc.evolution`).
+
+    Attributes
+    ----------
+    years : int [yr]
+    background : str
+        Background traffic scenario (``models/background_traffic.csv``).
+    environment_50y : float [objects]
+        Added objects >= 10 cm nobody controls at the end (plan minus no plan).
+    debris_end, debris_end_reference : float [objects]
+    max_bin_ratio : float [-]
+        Largest ratio of a bin's fragments at the end with and without the plan.
+    catastrophic_collisions, catastrophic_collisions_reference : float [collisions]
+    altitude_bins_km : list of float [km]
+    fragments_end_by_bin, fragments_end_by_bin_reference : list of float [objects]
+    series : dict
+        The chart's numbers (:func:`orbitdc.study.environment.evolution_series`).
+    sustainability : SustainabilityRecord or None
+        When the study's limit is on.
+    """
+
+    years: int
+    background: str
+    environment_50y: float
+    debris_end: float
+    debris_end_reference: float
+    max_bin_ratio: float
+    catastrophic_collisions: float
+    catastrophic_collisions_reference: float
+    altitude_bins_km: list[float]
+    fragments_end_by_bin: list[float]
+    fragments_end_by_bin_reference: list[float]
+    series: dict[str, Any] = field(default_factory=dict)
+    sustainability: SustainabilityRecord | None = None
+
+
+@dataclass(frozen=True)
 class TrialSummary:
     """Everything the report shows about one trial that found a plan.
 
@@ -226,6 +312,8 @@ class TrialSummary:
         The trial's sampled parameters (numbers and names).
     rationale : list of str
         Why the plan uses the classes and shells it uses, in plain sentences.
+    environment : EnvironmentSummary or None
+        The plan's long-term environment (``[sustainability]``), when evaluated.
     """
 
     status: str
@@ -253,6 +341,7 @@ class TrialSummary:
     open_questions: list[str]
     choices: dict[str, float | int | str] = field(default_factory=dict)
     rationale: list[str] = field(default_factory=list)
+    environment: EnvironmentSummary | None = None
 
     def fleet_totals(self) -> dict[str, float]:
         """Each fleet quantity over the horizon.
@@ -332,6 +421,9 @@ def _build(tp: Any, value: Any, where: str) -> Any:
             return None
         if type(value) in args:
             return _build(type(value), value, where)
+        for arg in args:  # an optional dataclass is stored as an object
+            if dataclasses.is_dataclass(arg) and isinstance(value, Mapping):
+                return _build(arg, value, where)
         for arg in args:
             if arg is not type(None) and _is_instance(value, arg):
                 return _build(arg, value, where)
