@@ -183,3 +183,47 @@ def test_every_command_help_renders(command):
     assert result.exit_code == 0
     assert "\\b" not in result.output and "\\\\" not in result.output
     assert result.output.startswith("Usage: ") and f" {command} " in result.output
+
+
+@pytest.mark.parametrize("count", ["1e6", "1_000_000", "1,000,000", "1000000", "1.0e6"])
+def test_counts_take_the_ways_people_write_big_numbers(count):
+    result = run("risk", "--altitude-km", "550", "--satellites", count, "--json")
+    assert result.exit_code == 0, result.output
+    ten = json.loads(run("risk", "--altitude-km", "550", "--satellites", "10",
+                         "--json").output)
+    data = json.loads(result.output)
+    ratio = (data["per_shell"]["total_collisions_per_year"]
+             / ten["per_shell"]["total_collisions_per_year"])
+    assert ratio > 1e4  # a million satellites, not ten (nor one)
+
+
+@pytest.mark.parametrize("count", ["1.5", "ten", "0", "-3"])
+def test_counts_that_are_not_whole_positive_numbers_exit_2(count):
+    result = CliRunner().invoke(cli, ["risk", "--altitude-km", "550", "--satellites", count])
+    assert result.exit_code == 2
+    assert result.output.startswith("error: Invalid value for '--satellites'"), result.output
+
+
+def test_validate_prints_normalised_paths(baseline_path, monkeypatch):
+    monkeypatch.chdir(baseline_path.parent.parent)
+    result = run("validate", "./studies/../studies/baseline.toml")
+    assert result.exit_code == 0
+    assert result.output.startswith("studies/baseline.toml: valid")
+    assert "/../" not in result.output and "./" not in result.output
+
+
+def test_walker_spec_errors_name_the_text_once():
+    result = CliRunner().invoke(cli, ["screen", "walker:550:53:10/3/1", "--start",
+                                      "2025-01-01T00:00:00"])
+    assert result.exit_code == 2
+    assert result.output.count("walker:550:53:10/3/1") == 1, result.output
+    assert "T = 10 must be a positive multiple of P = 3" in result.output
+
+
+def test_data_files_cite_public_sources_not_search_ids(repo):
+    import re
+
+    files = [*(repo / "tests" / "data").iterdir(), *(repo / "models").glob("*.csv")]
+    for path in files:
+        text = path.read_text(errors="replace")
+        assert not re.search(r"find_string|code index|search ids?\b", text), path

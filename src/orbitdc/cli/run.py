@@ -13,7 +13,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from orbitdc.api import load_study
-from orbitdc.cli._common import make_console
+from orbitdc.cli._common import Count, make_console
 
 if TYPE_CHECKING:
     from orbitdc.study.runner import Progress as RunProgress
@@ -33,7 +33,7 @@ def _eta(seconds: float | None) -> str:
                    "postgresql://... for many machines, journal:PATH for a journal file.")
 @click.option("--workers", type=click.IntRange(1, 256), default=None,
               help="Local worker processes [default: search.workers].")
-@click.option("--trials", type=click.IntRange(1), default=None,
+@click.option("--trials", type=Count(min=1), default=None,
               help="Completed trials to reach, counting stored ones [default: search.n_trials].")
 @click.option("--results-dir", type=click.Path(path_type=Path, file_okay=False),
               default="results", show_default=True)
@@ -98,9 +98,9 @@ def run(study_path: Path, storage: str | None, workers: int | None, trials: int 
 @click.argument("study_path", metavar="STUDY", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--storage", required=True,
               help="Storage URL shared by all workers (postgresql://... or a shared file).")
-@click.option("--trials", type=click.IntRange(1), default=None,
+@click.option("--trials", type=Count(min=1), default=None,
               help="Completed trials the study should reach [default: search.n_trials].")
-@click.option("--max-trials", type=click.IntRange(1), default=None,
+@click.option("--max-trials", type=Count(min=1), default=None,
               help="Most trials this worker runs [default: until the study is complete].")
 @click.option("--index", type=click.IntRange(0), default=None,
               help="Worker index for its sampler seed [default: from host name and pid].")

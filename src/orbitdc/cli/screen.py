@@ -48,10 +48,18 @@ class PopulationSpec(click.ParamType):
         if text.lower().startswith("walker:"):
             from orbitdc.screening import parse_walker_spec
 
+            name = param.name if param and param.name else "catalog"
             try:
-                parse_walker_spec(text, param.name if param and param.name else "catalog")
+                parse_walker_spec(text, name)
             except InputError as exc:
-                self.fail(f"{text!r}: {exc}", param, ctx)
+                # Name the wrong part once: the whole text, or the field inside it.
+                if exc.value == text:
+                    what = exc.allowed
+                elif exc.field == name:
+                    what = f"{exc.value!r} {exc.allowed}"
+                else:
+                    what = f"{exc.field} = {exc.value!r} {exc.allowed}"
+                self.fail(f"{text!r}: {what}", param, ctx)
             return text
         if not Path(text).is_file():
             self.fail(f"{text!r}: no such catalog file (or use walker:ALT_KM:INC:T/P/F)",
