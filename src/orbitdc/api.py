@@ -58,6 +58,7 @@ __all__ = [
     "OBJECTIVES",
     "Optimization",
     "RiskAssessment",
+    "ScreeningObjects",
     "SizedDesign",
     "Study",
     "assess_risk",
@@ -65,6 +66,7 @@ __all__ = [
     "generic_satellite",
     "size_and_assess_risk",
     "load_study",
+    "read_population",
     "risk_settings",
     "satellite_technology",
     "screen",
@@ -280,6 +282,48 @@ def size_and_assess_risk(
     return RiskAssessment(design, settings, sat,
                           assess_shell(design, satellites, settings, env, satellite=sat),
                           intra_coefficients(design, sat, settings))
+
+
+@dataclass(frozen=True)
+class ScreeningObjects:
+    """Objects to screen, read from a catalog file or a Walker specification.
+
+    Attributes
+    ----------
+    population : Population
+    source : str
+        The catalog file or Walker specification.
+    skipped : tuple of str
+        ``FILE:LINE: reason`` of every catalog record left out (only with
+        ``skip_bad_records``).
+    """
+
+    population: Any
+    source: str
+    skipped: tuple[str, ...] = ()
+
+
+def read_population(
+    text: str, epoch: Any, *, field: str = "catalog", skip_bad_records: bool = False
+) -> ScreeningObjects:
+    """Objects of a catalog file (TLE, 3LE, OMM) or a ``walker:ALT_KM:INC:T/P/F`` shell.
+
+    A catalog record that cannot be used (bad checksum, short or missing line, a letter in a
+    numeric field, a record SGP4 rejects) is never dropped silently: it raises
+    :class:`~orbitdc.environment.catalog.BadRecordsError`, which names every such record as
+    ``FILE:LINE: reason``; with ``skip_bad_records`` the other records are used and the
+    rejected ones listed in :attr:`ScreeningObjects.skipped`.
+    """
+    from orbitdc.environment.catalog import iter_problems, read_catalog
+    from orbitdc.screening import Population, parse_population_spec
+
+    if text.lower().startswith("walker:") or not Path(text).is_file():
+        return ScreeningObjects(parse_population_spec(text, epoch, field), text)
+    catalog = read_catalog(text)
+    if not skip_bad_records:
+        catalog.require_clean()
+    return ScreeningObjects(Population.from_catalog(catalog), text,
+                            tuple(iter_problems(catalog)))
 
 
 def screen(*args: Any, **kwargs: Any) -> Any:

@@ -104,6 +104,9 @@ class PopulationSpec(click.ParamType):
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (default: when stderr is a terminal).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@click.option("--skip-bad-records", is_flag=True,
+              help="Screen the readable records of a catalog with rejected ones (bad checksum, "
+                   "short line...) instead of stopping; the count is in the output.")
 def screen(
     catalog: str,
     against: str | None,
@@ -123,6 +126,7 @@ def screen(
     closest: int,
     progress: bool | None,
     as_json: bool,
+    skip_bad_records: bool,
 ) -> None:
     """Screen CATALOG (TLE/3LE/OMM file or walker:ALT_KM:INC:T/P/F) for close approaches.
 
@@ -134,14 +138,21 @@ def screen(
       orbitdc screen walker:550:53:1584/72/17 --against catalog.tle \\
         --start 2025-01-01T00:00:00 --out conjunctions.csv
     """
-    from orbitdc.api import risk_settings
-    from orbitdc.screening import CSV_COLUMNS, parse_population_spec
+    from orbitdc.api import read_population, risk_settings
+    from orbitdc.screening import CSV_COLUMNS
 
     defaults = risk_settings(operator=operator)
     sigma_km = defaults.encounter.sigma_km if sigma_km is None else sigma_km
     pc_threshold = defaults.pc_threshold if pc_threshold is None else pc_threshold
-    population = parse_population_spec(catalog, start, "catalog")
-    background = parse_population_spec(against, start, "--against") if against else None
+    # A catalog with rejected records stops here, naming each, unless --skip-bad-records.
+    objects = read_population(catalog, start, field="catalog", skip_bad_records=skip_bad_records)
+    others = (read_population(against, start, field="--against",
+                              skip_bad_records=skip_bad_records) if against else None)
+    for got in (objects, others):
+        if got is not None and got.skipped:
+            _note_skipped(got.source, got.skipped)
+    population = objects.population
+    background = others.population if others is not None else None
     client = None
     if dask_scheduler:
         from orbitdc.screening.distributed import connect
@@ -164,6 +175,8 @@ def screen(
         "backend": result.backend, "pc_method": result.pc_method, "sigma_km": sigma_km,
         "hbr_m": hbr_m, "n_population": len(result.population), "n_against": len(result.against),
         "n_conjunctions": len(result), **agg.to_dict(),
+        "skipped_records": len(objects.skipped),
+        "skipped_records_against": len(others.skipped) if others is not None else 0,
         "self_separation_km": result.self_separation_km,
         "seconds": round(float(result.stats.get("t_total_s", 0.0)), 3),
     }
@@ -182,6 +195,15 @@ def screen(
                     [[r[c] for c in CSV_COLUMNS] for r in chosen], console)
     if out is not None:
         click.echo(f"wrote {out} ({len(rows)} conjunctions)")
+
+
+def _note_skipped(source: str, skipped: tuple[str, ...], shown: int = 20) -> None:
+    click.echo(f"warning: {source}: skipped {len(skipped)} rejected record(s) "
+               "(--skip-bad-records):", err=True)
+    for line in skipped[:shown]:
+        click.echo(f"  {line}", err=True)
+    if len(skipped) > shown:
+        click.echo(f"  ... and {len(skipped) - shown} more", err=True)
 
 
 def _write_header(path: Path) -> None:
