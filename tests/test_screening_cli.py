@@ -34,8 +34,29 @@ def test_screen_json_for_a_walker_shell():
     data = json.loads(res.output)
     assert data["summary"]["n_population"] == 28
     assert abs(data["summary"]["self_separation_km"]["walker:700:sso:28/4/3"] - 4.224) < 0.01
-    assert data["summary"]["n_intra"] == len(data["conjunctions"]) > 0
-    assert all(r["kind"] == "intra" and r["miss_km"] < 5 for r in data["conjunctions"])
+    assert data["summary"]["n_intra"] == data["summary"]["n_conjunctions"] > 0
+    assert 0 < len(data["closest"]) <= 10
+    assert all(r["kind"] == "intra" and r["miss_km"] < 5 for r in data["closest"])
+
+
+def test_screen_json_holds_the_summary_and_the_closest_rows_only(tmp_path):
+    # The JSON of a large screening must not carry every conjunction (a 100,000-satellite shell
+    # gave 504 MB): the summary and the --closest rows, the full list in --out.
+    out = tmp_path / "all.csv"
+    args = ["screen", "walker:700:sso:28/4/3", "--start", "2025-06-01T00:00:00Z", "--hours",
+            "2", "--threshold-km", "5", "--json", "--out", str(out)]
+    res = CliRunner().invoke(cli, [*args, "--closest", "3"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    n = data["summary"]["n_conjunctions"]
+    assert n > 3 and set(data) == {"summary", "closest", "out"} and data["out"] == str(out)
+    misses = [r["miss_km"] for r in data["closest"]]
+    assert len(misses) == 3 and misses == sorted(misses)
+    everything = list(csv.DictReader(out.open()))
+    assert len(everything) == n
+    assert misses == sorted(float(r["miss_km"]) for r in everything)[:3]
+    none = json.loads(CliRunner().invoke(cli, [*args, "--closest", "0"]).stdout)
+    assert none["closest"] == [] and none["summary"]["n_conjunctions"] == n
 
 
 def test_bad_arguments_exit_2_with_a_clear_message(repo):

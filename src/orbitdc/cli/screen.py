@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -100,10 +101,11 @@ class PopulationSpec(click.ParamType):
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the conjunctions as CSV.")
 @click.option("--closest", type=click.IntRange(0, 10_000), default=10, show_default=True,
-              help="Closest approaches to print.")
+              help="Closest approaches to print (tables and --json); --out has them all.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (default: when stderr is a terminal).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON (the summary and the --closest approaches) instead of tables.")
 @click.option("--skip-bad-records", is_flag=True,
               help="Screen the readable records of a catalog with rejected ones (bad checksum, "
                    "short line...) instead of stopping; the count is in the output.")
@@ -165,9 +167,10 @@ def screen(
     finally:
         if client is not None:
             client.close()
-    rows = result.to_rows()
-    if out is not None:
+    if out is not None:  # every conjunction; the terminal and --json get the closest ones
+        rows = result.to_rows()
         write_csv(out, rows) if rows else _write_header(out)
+    chosen = replace(result, conjunctions=result.closest(closest)).to_rows() if closest else []
     agg = result.aggregates(pc_threshold)
     summary = {
         "population": catalog, "against": against or "", "start_utc": start.isoformat(),
@@ -181,7 +184,8 @@ def screen(
         "seconds": round(float(result.stats.get("t_total_s", 0.0)), 3),
     }
     if as_json:
-        echo_json({"summary": summary, "conjunctions": rows})
+        echo_json({"summary": summary, "closest": chosen,
+                   "out": None if out is None else str(out)})
         return
     console = make_console()
     print_table("Screening", ["quantity", "value"],
@@ -189,12 +193,11 @@ def screen(
     if result.self_separation_km:
         print_table("Walker shells: self-separation (symmetry)", ["shell", "min distance km"],
                     sorted(result.self_separation_km.items()), console)
-    if closest and len(result):
-        chosen = sorted(rows, key=lambda r: r["miss_km"])[:closest]
+    if chosen:
         print_table(f"Closest approaches ({len(chosen)} of {len(result)})", list(CSV_COLUMNS),
                     [[r[c] for c in CSV_COLUMNS] for r in chosen], console)
     if out is not None:
-        click.echo(f"wrote {out} ({len(rows)} conjunctions)")
+        click.echo(f"wrote {out} ({len(result)} conjunctions)")
 
 
 def _note_skipped(source: str, skipped: tuple[str, ...], shown: int = 20) -> None:
