@@ -27,7 +27,14 @@ from typing import TYPE_CHECKING, Any
 
 from orbitdc.errors import InputError
 from orbitdc.orbits.inclination import InclinationFamily
-from orbitdc.results import atomic_write_text, study_results_dir, write_csv, write_manifest
+from orbitdc.results import (
+    atomic_write_text,
+    check_manifest,
+    study_results_dir,
+    writable_dir,
+    write_csv,
+    write_manifest,
+)
 from orbitdc.spec.read import LoadedStudy, read_study
 from orbitdc.spec.schema import Technology
 
@@ -337,7 +344,10 @@ def build_report(directories: Sequence[str | os.PathLike[str]], **kwargs: Any) -
     """Write the report of a results folder (:func:`orbitdc.report.build.build_report`)."""
     from orbitdc.report.build import build_report as _build
 
-    return _build([Path(d) for d in directories], **kwargs)
+    folders = [Path(d) for d in directories]
+    if folders:  # the report is written into the first folder: check it before reading trials
+        writable_dir(folders[0], create=False)
+    return _build(folders, **kwargs)
 
 
 # ---- a study file ----------------------------------------------------------------------------
@@ -460,8 +470,27 @@ class Study:
         return self.loaded.models_dir
 
     def results_dir(self, root: str | os.PathLike[str] = "results") -> Path:
-        """``<root>/<name>``, created if needed."""
+        """``<root>/<name>``, created if needed; raises if it is not writable."""
         return study_results_dir(self.name, root)
+
+    def open_results(self, root: str | os.PathLike[str] = "results", *,
+                     allow_changed: bool = False, sub: str | None = None) -> Path:
+        """The results folder a command is about to fill, checked before any work is done.
+
+        ``<root>/<name>`` (and ``sub`` inside it) is created if needed and must be writable;
+        if its ``manifest.json`` names another study file (another SHA-256: an edited copy
+        that kept the ``[study] name``), it is refused unless ``allow_changed``.
+
+        Raises
+        ------
+        orbitdc.results.ResultsFolderError
+        """
+        out = self.results_dir(root)
+        check_manifest(out, study_path=self.path, sha256=self.sha256,
+                       allow_changed=allow_changed)
+        if sub:
+            writable_dir(out / sub)
+        return out
 
     def write_manifest(self, directory: str | os.PathLike[str], **extra: Any) -> Path:
         """Record the study file and its hash beside results."""
@@ -622,7 +651,7 @@ class Study:
 
         if storage is not None:
             open_storage(storage)
-        out = self.results_dir(results_dir)
+        out = self.open_results(results_dir, allow_changed=allow_changed)
         options = RunOptions(
             storage_url=storage or default_storage_url(out),
             results_dir=out,
