@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -227,3 +228,37 @@ def test_data_files_cite_public_sources_not_search_ids(repo):
     for path in files:
         text = path.read_text(errors="replace")
         assert not re.search(r"find_string|code index|search ids?\b", text), path
+
+
+def _with_class(text: str, name: str, power_kw: float, alone: bool) -> str:
+    """A study text with one more size class (or only that class)."""
+    start = text.index("[[classes]]")
+    new = f'[[classes]]\nname = "{name}"\npower_kw = {power_kw}\n\n'
+    if alone:
+        return text[:start] + new + text[text.index("[shells]"):]
+    return text[:start] + new + text[start:]
+
+
+def test_a_class_no_launcher_can_carry_is_named(tiny_study, tmp_path):
+    path = tiny_study()
+    path.write_text(_with_class(path.read_text(), "S10000", 10000, alone=True))
+    for command in (["validate", str(path)],
+                    ["optimize", str(path), "--results-dir", str(tmp_path / "r")]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 2, result.output
+        assert re.search(r"error: .*tiny\.toml: S10000 \(\d+ t\) exceeds starship's \d+ t to "
+                         r"500 km \(53\)", result.output), result.output
+        assert "reachable 0" not in result.output and "Traceback" not in result.output
+
+
+def test_one_class_too_heavy_among_others_is_a_note(tiny_study, tmp_path):
+    path = tiny_study()
+    path.write_text(_with_class(path.read_text(), "S10000", 10000, alone=False))
+    validate = CliRunner().invoke(cli, ["validate", str(path)])
+    assert validate.exit_code == 0
+    assert re.search(r"warning: .*S10000 \(\d+ t\) exceeds starship's", validate.stderr)
+    result = CliRunner().invoke(cli, ["optimize", str(path), "--results-dir",
+                                      str(tmp_path / "r"), "--json"])
+    assert result.exit_code == 0, result.output
+    notes = json.loads(result.stdout)["notes"]
+    assert any(n.startswith("S10000 (") and "cannot be launched" in n for n in notes), notes

@@ -381,6 +381,9 @@ class Optimization:
     front : ParetoFront or None
     coefficients : CoefficientTable
         The numbers the MILP was given.
+    notes : list of str
+        What the user should know about the answer (a class that cannot be launched, compute
+        that collapses after the target year...).
     """
 
     objective: str
@@ -392,11 +395,12 @@ class Optimization:
     study_file: str = ""
     study_sha256: str = ""
     points: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document ``orbitdc optimize`` writes and prints."""
         base = {"objective": self.objective, "study_file": self.study_file,
-                "study_sha256": self.study_sha256}
+                "study_sha256": self.study_sha256, "notes": list(self.notes)}
         if self.ratio is not None:
             return {**base, "ratio": self.ratio.ratio,
                     "ratio_upper_bound": self.ratio.ratio_upper_bound,
@@ -561,6 +565,50 @@ class Study:
         return SolverOptions(time_limit_s=s.time_limit_s, mip_rel_gap=s.mip_gap,
                              threads=s.threads, seed=s.seed)
 
+    def launch_problems(self, table: CoefficientTable | None = None) -> list[str]:
+        """Size classes no flight of ``[launch] vehicle`` can carry to any candidate shell.
+
+        From the coefficients ``table`` (launch masses with propellant) or, without one, from
+        the satellites' sized masses (quicker: what ``orbitdc validate`` checks). One sentence
+        per class, ``"S10000 (380 t) exceeds starship's 100 t to 500 km (53), ..."``.
+        """
+        from orbitdc.launchers import LaunchVehicle
+        from orbitdc.study.coefficients import unlaunchable_classes
+
+        vehicle = self.spec.launch.vehicle
+        if table is not None:
+            inputs = table.inputs
+            masses = {k: c.mass_kg for k, c in inputs.coefficients.items()}
+            payloads = {s.key: (f"{s.altitude_km:g} km ({s.inclination})",
+                                s.payload_kg_per_flight) for s in inputs.shells}
+            return unlaunchable_classes(masses, payloads, inputs.notes.get("vehicle", vehicle))
+        launcher = LaunchVehicle.named(vehicle, self.models_dir)
+        masses, payloads = {}, {}
+        for sized in self.size():
+            d = sized.design
+            masses[(sized.shell_key, sized.class_name)] = d.total_mass_kg
+            payloads[sized.shell_key] = (
+                f"{d.altitude_km:g} km ({d.inclination_family})",
+                launcher.payload_to_kg(d.altitude_km, d.inclination_deg))
+        return unlaunchable_classes(masses, payloads, vehicle)
+
+    def check_launch(self, table: CoefficientTable | None = None) -> list[str]:
+        """:meth:`launch_problems`; raise if no class at all can be launched.
+
+        Raises
+        ------
+        StudyFileError
+            One line per class, naming its mass and the vehicle's payload.
+        """
+        from orbitdc.errors import StudyFileError
+
+        problems = self.launch_problems(table)
+        if problems and len(problems) == len(self.spec.classes):
+            raise StudyFileError("\n".join(
+                f"{self.path}: {p}; no class can be launched: lower classes[].power_kw or "
+                "choose another launch.vehicle" for p in problems))
+        return problems
+
     def check_objective(self, objective: str) -> None:
         """Raise :class:`InputError` when the study lacks what ``objective`` needs."""
         dep = self.spec.deployment
@@ -610,6 +658,8 @@ class Study:
                 progress("sizing and risk per shell and class", done, total)
 
         table = self.coefficients(progress=sizing_progress)
+        notes = [f"{p}: it cannot be launched and takes no part"
+                 for p in self.check_launch(table)]
         if progress:
             progress(f"solving ({objective})", None, None)
         model = DeploymentModel(table.inputs, self.solver_options())
@@ -618,12 +668,14 @@ class Study:
             result = model.maximize_ratio()
             plans = {"ratio": result.plan}
             return Optimization("ratio", result.plan, plans, table, ratio=result,
-                                study_file=str(self.path), study_sha256=self.sha256)
+                                study_file=str(self.path), study_sha256=self.sha256,
+                                notes=notes)
         if objective == "min-cost":
             plan = model.min_cost()
             plans = {"min_cost": plan}
             return Optimization("min-cost", plan, plans, table,
-                                study_file=str(self.path), study_sha256=self.sha256)
+                                study_file=str(self.path), study_sha256=self.sha256,
+                                notes=notes)
         front = model.pareto(points or dep.pareto_points,
                              with_cost=dep.pareto_with_cost if with_cost is None else with_cost)
         efficient = front.efficient
@@ -631,7 +683,7 @@ class Study:
         best = max(plans.values(), key=lambda p: p.ratio)
         return Optimization("pareto", best, plans, table, front=front,
                             points=[p.row() for p in efficient],
-                            study_file=str(self.path), study_sha256=self.sha256)
+                            study_file=str(self.path), study_sha256=self.sha256, notes=notes)
 
     def run_options(
         self,

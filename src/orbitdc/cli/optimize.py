@@ -69,6 +69,8 @@ def optimize(study_path: Path, objective: str | None, points: int | None, with_c
     if as_json:
         echo_json(payload)
         return
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     if result.front is not None:
         print_table(f"{study.name}: Pareto front (compute vs risk)", list(result.points[0]),
                     [list(r.values()) for r in result.points])

@@ -36,6 +36,9 @@ def validate(study_path: Path) -> None:
         ("models", _shown(study.models_dir)),
     ]
     print_table("summary", ["item", "value"], rows, console)
+    for problem in study.check_launch():  # raises when no class can be launched at all
+        click.echo(f"warning: {_shown(study.path)}: {problem}: it cannot be launched and "
+                   "takes no part", err=True)
 
 
 def _shown(path: Path) -> str:
