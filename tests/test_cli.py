@@ -262,3 +262,39 @@ def test_one_class_too_heavy_among_others_is_a_note(tiny_study, tmp_path):
     assert result.exit_code == 0, result.output
     notes = json.loads(result.stdout)["notes"]
     assert any(n.startswith("S10000 (") and "cannot be launched" in n for n in notes), notes
+
+
+def _retiring_study(path, hold: bool):
+    """The tiny study with one-year satellites and least cost: nothing outlives 2031."""
+    text = path.read_text().replace(
+        "eclipse_load_fraction = 0.0", "eclipse_load_fraction = 0.0\ndesign_life_years = 1.0")
+    text = text.replace("target_year = 2031", "target_year = 2031\nrisk_cap = 1e9\n"
+                        f"hold_target_through_horizon = {'true' if hold else 'false'}")
+    path.write_text(text)
+    return path
+
+
+def test_a_plan_whose_compute_collapses_after_the_target_year_says_so(tiny_study, tmp_path):
+    path = _retiring_study(tiny_study(), hold=False)
+    result = CliRunner().invoke(cli, ["optimize", str(path), "--objective", "min-cost",
+                                      "--results-dir", str(tmp_path / "r"), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    compute = [y["compute_pflops"] for y in data["plan"]["years"]]
+    assert compute[1] >= 2000 * 0.999 and compute[2] < 2000  # the case collapses
+    assert [n for n in data["notes"] if n.startswith("compute in service falls after the "
+                                                     "target year")], data["notes"]
+    assert any("hold_target_through_horizon = true" in n for n in data["notes"])
+    table = CliRunner().invoke(cli, ["optimize", str(path), "--objective", "min-cost",
+                                     "--results-dir", str(tmp_path / "r")])
+    assert "note: compute in service falls after the target year" in table.stderr
+
+
+def test_hold_target_through_horizon_keeps_the_target_to_the_end(tiny_study, tmp_path):
+    path = _retiring_study(tiny_study(), hold=True)
+    result = CliRunner().invoke(cli, ["optimize", str(path), "--objective", "min-cost",
+                                      "--results-dir", str(tmp_path / "r"), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    compute = [y["compute_pflops"] for y in data["plan"]["years"]]
+    assert min(compute[1:]) >= 2000 * 0.999 and data["notes"] == []

@@ -669,13 +669,13 @@ class Study:
             plans = {"ratio": result.plan}
             return Optimization("ratio", result.plan, plans, table, ratio=result,
                                 study_file=str(self.path), study_sha256=self.sha256,
-                                notes=notes)
+                                notes=notes + self.after_target_notes(result.plan))
         if objective == "min-cost":
             plan = model.min_cost()
             plans = {"min_cost": plan}
             return Optimization("min-cost", plan, plans, table,
                                 study_file=str(self.path), study_sha256=self.sha256,
-                                notes=notes)
+                                notes=notes + self.after_target_notes(plan))
         front = model.pareto(points or dep.pareto_points,
                              with_cost=dep.pareto_with_cost if with_cost is None else with_cost)
         efficient = front.efficient
@@ -683,7 +683,36 @@ class Study:
         best = max(plans.values(), key=lambda p: p.ratio)
         return Optimization("pareto", best, plans, table, front=front,
                             points=[p.row() for p in efficient],
-                            study_file=str(self.path), study_sha256=self.sha256, notes=notes)
+                            study_file=str(self.path), study_sha256=self.sha256,
+                            notes=notes + self.after_target_notes(best))
+
+    def after_target_notes(self, plan: Plan, tolerance: float = 0.01) -> list[str]:
+        """Say so when the compute in service falls below the target after the target year.
+
+        The target binds in ``target_year`` only (unless ``[deployment]
+        hold_target_through_horizon``), so the best plan may let satellites retire at the end
+        of their design life without replacing them: a fleet that peaks in the target year and
+        collapses after it. ``tolerance`` is the relative shortfall ignored (solver gaps).
+        """
+        dep = self.spec.deployment
+        target = dep.compute_target_pflops
+        years = list(plan.years)
+        if target is None or dep.hold_target_through_horizon:
+            return []
+        year = dep.target_year if dep.target_year is not None else years[-1]
+        t = years.index(year)
+        after = [float(v) for v in plan.compute_pflops[t + 1:]]
+        if not after or min(after) >= target * (1.0 - tolerance):
+            return []
+        low = t + 1 + after.index(min(after))
+        at_target = float(plan.compute_pflops[t])
+        return [
+            f"compute in service falls after the target year: {at_target:,.0f} PFLOP/s in "
+            f"{year}, {min(after):,.0f} PFLOP/s in {years[low]} ({100 * min(after) / target:.0f} "
+            f"% of the {target:,.0f} PFLOP/s target), {after[-1]:,.0f} in {years[-1]}: "
+            "satellites retire and are not replaced; set [deployment] "
+            f"hold_target_through_horizon = true to keep the target through {years[-1]}"
+        ]
 
     def run_options(
         self,

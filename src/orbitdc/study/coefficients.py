@@ -278,6 +278,7 @@ def build_coefficients(
         min_shell_spacing_km=spec.shells.min_separation_km,
         compute_target_pflops=dep.compute_target_pflops,
         target_year=target_year,
+        hold_target_through_horizon=dep.hold_target_through_horizon,
         risk_cap=dep.risk_cap,
         allow_noncompliant_disposal=dep.allow_noncompliant_disposal,
         metric=spec.risk.metric,
