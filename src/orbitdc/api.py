@@ -725,7 +725,8 @@ class Study:
     ) -> RunOptions:
         """Resolve how :meth:`run` will run, check the storage, and write the manifest.
 
-        A bad ``storage`` URL or an unreachable server fails here, before any file is written.
+        A bad ``storage`` URL, an unreachable server, an unwritable results folder or a damaged
+        ``study.db`` fails here, before any file is written.
         """
         from orbitdc.study.runner import RunOptions
         from orbitdc.study.storage import default_storage_url, open_storage
@@ -733,6 +734,8 @@ class Study:
         if storage is not None:
             open_storage(storage)
         out = self.open_results(results_dir, allow_changed=allow_changed)
+        if storage is None:  # a damaged study.db is named here, before anything is written
+            open_storage(default_storage_url(out))
         options = RunOptions(
             storage_url=storage or default_storage_url(out),
             results_dir=out,
@@ -748,17 +751,21 @@ class Study:
         options: RunOptions | None = None,
         *,
         progress: Callable[[RunProgress], None] | None = None,
+        notice: Callable[[str], None] | None = None,
         **how: Any,
     ) -> optuna.Study:
         """Run (or resume) the design-space study until its trials are complete.
 
         ``options`` from :meth:`run_options`, or its keyword arguments here (``storage``,
-        ``workers``, ``trials``, ``results_dir``, ``allow_changed``). ``KeyboardInterrupt``
-        propagates once the workers stopped; re-running resumes.
+        ``workers``, ``trials``, ``results_dir``, ``allow_changed``). On Ctrl-C or SIGTERM
+        ``notice`` (default: stderr) says what the run waits for: the running trials are cut
+        short, marked failed and queued again, then
+        :class:`~orbitdc.study.interrupt.StudyInterrupted` (a ``KeyboardInterrupt``) is
+        raised; a second signal raises it at once. Re-running resumes.
         """
         from orbitdc.study.runner import run_study
 
-        return run_study(self.loaded, options or self.run_options(**how), progress)
+        return run_study(self.loaded, options or self.run_options(**how), progress, notice)
 
     def worker(
         self,
@@ -769,15 +776,19 @@ class Study:
         trials: int | None = None,
         results_dir: str | os.PathLike[str] = "results",
         allow_changed: bool = False,
+        notice: Callable[[str], None] | None = None,
     ) -> None:
-        """One worker of a study shared by many machines (one storage, e.g. PostgreSQL)."""
-        from orbitdc.study.runner import run_worker
+        """One worker of a study shared by many machines (one storage, e.g. PostgreSQL).
+
+        Stops on Ctrl-C or SIGTERM like :meth:`run`.
+        """
+        from orbitdc.study.runner import stoppable_worker
         from orbitdc.study.storage import open_storage
 
         open_storage(storage)
         target = trials or self.spec.search.n_trials
-        run_worker(str(self.path), storage, index, max_trials or target, target,
-                   str(self.results_dir(results_dir)), allow_changed)
+        stoppable_worker(str(self.path), storage, index, max_trials or target, target,
+                         str(self.results_dir(results_dir)), allow_changed, notice=notice)
 
     def report(
         self,

@@ -35,10 +35,18 @@ import numpy as np
 import optuna
 
 from orbitdc.assumptions import load_catalog
-from orbitdc.deploy import DeploymentInfeasible, DeploymentModel, Plan, SolverOptions
+from orbitdc.deploy import (
+    DeploymentInfeasible,
+    DeploymentModel,
+    DeploymentSolveError,
+    Plan,
+    SolverOptions,
+)
 from orbitdc.errors import InputError
 from orbitdc.spec.read import LoadedStudy
 from orbitdc.study.coefficients import CoefficientTable, build_coefficients
+from orbitdc.study.interrupt import STOP, ShieldedTrial, TrialInterrupted
+from orbitdc.study.recovery import worker_id
 from orbitdc.study.space import TrialChoices, suggest
 from orbitdc.study.summary import (
     Compliance,
@@ -50,6 +58,9 @@ from orbitdc.study.summary import (
     fleet_by_year,
     summary_attrs,
 )
+
+#: Terminations of a solve that was cut short: its plan is never a trial's result.
+CUT_SHORT = ("interrupted", "error")
 
 #: Constraint names, always all set so every trial carries the same keys.
 CONSTRAINTS = ("valid", "milp_feasible", "collision_probability_per_sat",
@@ -98,12 +109,32 @@ class TrialEvaluator:
         else:
             self.model.update(table.inputs)
         if self.spec.search.milp_objective == "min-cost":
-            return self.model.min_cost()
-        return self.model.maximize_ratio().plan
+            plan = self.model.min_cost()
+        else:
+            plan = self.model.maximize_ratio().plan
+        STOP.check()  # a stop HiGHS swallowed: the plan is of a cut-off solve
+        cut = [r for r in plan.records if r.termination in CUT_SHORT]
+        if cut:  # e.g. a later Dinkelbach step cut off: the plan is not the answer
+            raise DeploymentSolveError(cut[0])
+        return plan
 
     # -- the objective -----------------------------------------------------------------------
     def __call__(self, trial: optuna.Trial) -> tuple[float, ...]:
-        """Evaluate one trial and return its objective values."""
+        """Evaluate one trial and return its objective values.
+
+        The trial first records its worker (``host:pid``: a trial left running by a worker that
+        died is found by it); a stop request (:data:`~orbitdc.study.interrupt.STOP`) during the
+        evaluation raises, so the trial fails instead of completing with a cut-off answer.
+        """
+        trial.set_user_attr("worker", worker_id())
+        try:
+            with STOP.abortable():
+                return self._evaluate(ShieldedTrial(trial))  # type: ignore[arg-type]
+        except TrialInterrupted:
+            trial.set_user_attr("failed_because", f"stopped by {STOP.signal_name}")
+            raise
+
+    def _evaluate(self, trial: optuna.Trial) -> tuple[float, ...]:
         timing: dict[str, float] = {}
         choices = suggest(trial, self.spec)
         delay = float(os.environ.get("ORBITDC_TRIAL_DELAY_S", "0") or 0)
