@@ -128,7 +128,8 @@ class StopControl:
         """Handle ``signals`` with this control for the duration (main thread only).
 
         Elsewhere (a thread, where Python cannot install handlers) nothing is installed and
-        signals keep their previous behaviour.
+        signals keep their previous behaviour. The stop state is cleared on entry and on exit,
+        so a stop never outlives the run it stopped.
         """
         self.reset()
         self.on_first, self.on_second = on_first, on_second
@@ -142,6 +143,7 @@ class StopControl:
             for sig, previous in saved.items():
                 signal.signal(sig, previous)
             self.on_first = self.on_second = None
+            self.reset()
 
 
 #: This process's stop control.

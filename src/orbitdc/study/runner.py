@@ -385,8 +385,9 @@ def _run_workers(study: optuna.Study, args: tuple[str, str], remaining: int,
                 on_progress(progress_of(study, options.n_trials, start_done, start_time))
             for p in alive:
                 p.join(timeout=0.5 / len(alive))
-    if STOP.requested:
-        raise StudyInterrupted(f"stopped by {STOP.signal_name}", stopped=sorted(set(stopped)))
+        stopped_by = STOP.signal_name if STOP.requested else ""
+    if stopped_by:
+        raise StudyInterrupted(f"stopped by {stopped_by}", stopped=sorted(set(stopped)))
     if on_progress:
         on_progress(progress_of(study, options.n_trials, start_done, start_time))
     bad = [p for p in procs if p.exitcode not in (0, None)]
