@@ -320,6 +320,9 @@ def test_an_interrupted_trial_is_never_complete(tiny_writer, tmp_path, signal_in
     with pytest.raises(KeyboardInterrupt) as stop:
         run_study(store.loaded, options)
     assert stop.value.stopped == [1]
+    from orbitdc.study.interrupt import STOP
+
+    assert not STOP.requested  # the stop ended with its run
     trials = store.check()
     assert [t.state for t in trials] == [TrialState.COMPLETE, TrialState.FAIL,
                                          TrialState.WAITING]
