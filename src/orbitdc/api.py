@@ -722,8 +722,13 @@ class Study:
         trials: int | None = None,
         results_dir: str | os.PathLike[str] = "results",
         allow_changed: bool = False,
+        spawn: bool = False,
     ) -> RunOptions:
         """Resolve how :meth:`run` will run, check the storage, and write the manifest.
+
+        ``spawn`` runs even one worker in a process of its own, so that Ctrl-C never waits for
+        a MILP solve to return (the command line does; in Python one worker runs in this
+        process and a stop takes effect when the running solve returns).
 
         A bad ``storage`` URL, an unreachable server, an unwritable results folder or a damaged
         ``study.db`` fails here, before any file is written.
@@ -742,6 +747,7 @@ class Study:
             n_trials=trials or self.spec.search.n_trials,
             workers=workers or self.spec.search.workers,
             allow_changed=allow_changed,
+            spawn=spawn,
         )
         self.write_manifest(out, storage=options.storage_url if storage is None else "external")
         return options
@@ -777,18 +783,21 @@ class Study:
         results_dir: str | os.PathLike[str] = "results",
         allow_changed: bool = False,
         notice: Callable[[str], None] | None = None,
+        spawn: bool = False,
     ) -> None:
         """One worker of a study shared by many machines (one storage, e.g. PostgreSQL).
 
-        Stops on Ctrl-C or SIGTERM like :meth:`run`.
+        Stops on Ctrl-C or SIGTERM like :meth:`run`; ``spawn`` runs it in a child process
+        (``orbitdc worker`` does), so that a stop never waits for a MILP solve to return.
         """
-        from orbitdc.study.runner import stoppable_worker
+        from orbitdc.study.runner import spawned_worker, stoppable_worker
         from orbitdc.study.storage import open_storage
 
         open_storage(storage)
         target = trials or self.spec.search.n_trials
-        stoppable_worker(str(self.path), storage, index, max_trials or target, target,
-                         str(self.results_dir(results_dir)), allow_changed, notice=notice)
+        run = spawned_worker if spawn else stoppable_worker
+        run(str(self.path), storage, index, max_trials or target, target,
+            str(self.results_dir(results_dir)), allow_changed, notice=notice)
 
     def report(
         self,

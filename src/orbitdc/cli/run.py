@@ -76,8 +76,10 @@ def run(study_path: Path, storage: str | None, workers: int | None, trials: int 
     optuna.logging.set_verbosity(optuna.logging.WARNING)  # the progress display replaces it
     study = load_study(study_path)
     spec = study.spec
+    # Workers in processes of their own, even one: Ctrl-C never waits for a solve to return.
     options = study.run_options(storage=storage, workers=workers, trials=trials,
-                                 results_dir=results_dir, allow_changed=allow_changed)
+                                results_dir=results_dir, allow_changed=allow_changed,
+                                spawn=True)
     console = make_console()
     try:
         out_fd: int | None = os.dup(sys.stdout.fileno())
@@ -148,7 +150,7 @@ def worker(study_path: Path, storage: str, trials: int | None, max_trials: int |
     try:
         study.worker(storage, index=index, max_trials=max_trials, trials=trials,
                      results_dir=results_dir, allow_changed=allow_changed,
-                     notice=lambda message: click.echo(message, err=True))
+                     notice=lambda message: click.echo(message, err=True), spawn=True)
     except KeyboardInterrupt as exc:
         from rich.markup import render
 

@@ -108,11 +108,15 @@ class TrialEvaluator:
             self.model = DeploymentModel(table.inputs, self.options)
         else:
             self.model.update(table.inputs)
-        if self.spec.search.milp_objective == "min-cost":
-            plan = self.model.min_cost()
-        else:
-            plan = self.model.maximize_ratio().plan
-        STOP.check()  # a stop HiGHS swallowed: the plan is of a cut-off solve
+        try:
+            if self.spec.search.milp_objective == "min-cost":
+                plan = self.model.min_cost()
+            else:
+                plan = self.model.maximize_ratio().plan
+        except DeploymentSolveError:
+            STOP.check()  # a solve cut short by a stop is an interruption, not a solver error
+            raise
+        STOP.check()  # a stop HiGHS swallowed (a Python callback): the plan is of a cut-off solve
         cut = [r for r in plan.records if r.termination in CUT_SHORT]
         if cut:  # e.g. a later Dinkelbach step cut off: the plan is not the answer
             raise DeploymentSolveError(cut[0])

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import optuna
@@ -111,13 +112,18 @@ def fail_trials_of(study: optuna.Study, workers: Iterable[str], reason: str) -> 
 
 
 def _alive(pid: int) -> bool:
+    """The process exists and is not a zombie (killed, its parent gone, nobody reaped it)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True  # another user's process
-    return True
+        pass  # another user's process
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc (not Linux): trust kill()
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
 def fail_orphans(study: optuna.Study) -> list[int]:

@@ -7,10 +7,12 @@ storage.
 
 Stopping (:mod:`orbitdc.study.interrupt`). The workers are born ignoring Ctrl-C; the parent
 takes the first SIGINT or SIGTERM, says what it waits for, and passes it on as SIGTERM. Each
-worker cuts its running trial short (the MILP included), Optuna marks it FAIL, the worker
-queues its parameters again and exits; after :data:`STOP_WAIT_S` the parent kills a worker
-that has not. A second signal kills the workers and returns at once. A trial is COMPLETE only
-when its evaluation finished.
+worker cuts its running trial short, Optuna marks it FAIL, the worker queues its parameters
+again and exits. HiGHS runs without Python callbacks, so a worker inside a MILP solve only
+hears the signal when the solve returns: after :data:`STOP_WAIT_S` the parent kills a worker
+that has not stopped and fails its trial itself. A second signal kills the workers and returns
+at once. A trial is COMPLETE only when its evaluation finished. In this process (one worker,
+``spawn`` off: the Python API's default) a stop waits for the running solve to return.
 
 Recovery (:mod:`orbitdc.study.recovery`). A worker that dies leaves its trial RUNNING: the
 parent fails it as soon as it sees the worker gone, and every run starts by failing RUNNING
@@ -47,7 +49,7 @@ from orbitdc.study.recovery import (
 from orbitdc.study.storage import create_or_load, open_storage
 
 #: Seconds the first Ctrl-C waits for the workers to stop their trials before killing them.
-STOP_WAIT_S = 10.0
+STOP_WAIT_S = 5.0
 
 #: Exit status of a worker process that stopped on request.
 STOPPED = 130
@@ -92,9 +94,12 @@ class RunOptions:
     n_trials : int
         Completed trials to reach (counting those already stored).
     workers : int
-        Local processes; 1 runs in this process.
+        Local processes; 1 runs in this process unless ``spawn``.
     allow_changed : bool
         Continue a stored study although its study file changed.
+    spawn : bool
+        Run even a single worker in a process of its own, so that a stop never waits for a
+        MILP solve to return (``orbitdc run`` does).
     """
 
     storage_url: str
@@ -102,6 +107,7 @@ class RunOptions:
     n_trials: int
     workers: int = 1
     allow_changed: bool = False
+    spawn: bool = False
 
 
 def split_trials(remaining: int, workers: int) -> list[int]:
@@ -270,11 +276,29 @@ def run_study(
             on_progress(progress_of(study, options.n_trials, start_done, start_time))
         return study
     args = (str(loaded.path), options.storage_url)
-    if options.workers == 1:
+    if options.workers == 1 and not options.spawn:
         return _run_here(study, args, remaining, options, on_progress, say,
                          start_done, start_time)
-    return _run_workers(study, args, remaining, options, on_progress, say,
-                        start_done, start_time)
+    shares = [(k, share) for k, share in enumerate(split_trials(remaining, options.workers))
+              if share > 0]
+    _run_workers(study, args, shares, options, on_progress, say, start_done, start_time)
+    return study
+
+
+def spawned_worker(study_file: str, storage_url: str, worker_index: int, n_trials: int,
+                   target: int, results_dir: str, allow_changed: bool,
+                   notice: Notice | None = None) -> None:
+    """:func:`run_worker` in a child process, coordinated (stopped, killed) by this one.
+
+    What ``orbitdc worker`` runs: Ctrl-C then never waits for a MILP solve to return.
+    """
+    loaded = read_study(study_file)
+    study = create_or_load(loaded, open_storage(storage_url), worker_index,
+                           allow_changed=allow_changed)
+    options = RunOptions(storage_url=storage_url, results_dir=Path(results_dir),
+                         n_trials=target, workers=1, allow_changed=allow_changed, spawn=True)
+    _run_workers(study, (study_file, storage_url), [(worker_index, n_trials)], options, None,
+                 notice or _stderr, completed(study), time.monotonic())
 
 
 def _run_here(study: optuna.Study, args: tuple[str, str], remaining: int, options: RunOptions,
@@ -322,10 +346,10 @@ def stoppable_worker(
                    allow_changed, callbacks)
 
 
-def _run_workers(study: optuna.Study, args: tuple[str, str], remaining: int,
+def _run_workers(study: optuna.Study, args: tuple[str, str], shares: list[tuple[int, int]],
                  options: RunOptions, on_progress: Callable[[Progress], None] | None,
-                 say: Notice, start_done: int, start_time: float) -> optuna.Study:
-    """Several spawned workers, coordinated by this process."""
+                 say: Notice, start_done: int, start_time: float) -> None:
+    """Spawned workers ``(index, trials)``, coordinated by this process."""
     ctx = multiprocessing.get_context("spawn")
     procs = [
         ctx.Process(
@@ -334,8 +358,7 @@ def _run_workers(study: optuna.Study, args: tuple[str, str], remaining: int,
                   options.allow_changed),
             name=f"orbitdc-worker-{k}",
         )
-        for k, share in enumerate(split_trials(remaining, options.workers))
-        if share > 0
+        for k, share in shares
     ]
     host = worker_id().rsplit(":", 1)[0]
     ids: dict[int, str] = {}
@@ -399,4 +422,3 @@ def _run_workers(study: optuna.Study, args: tuple[str, str], remaining: int,
             f"{[p.exitcode for p in bad]}); their running trials are failed and queued again, "
             "completed trials are kept: re-run to resume"
         )
-    return study
