@@ -298,3 +298,25 @@ def test_hold_target_through_horizon_keeps_the_target_to_the_end(tiny_study, tmp
     data = json.loads(result.stdout)
     compute = [y["compute_pflops"] for y in data["plan"]["years"]]
     assert min(compute[1:]) >= 2000 * 0.999 and data["notes"] == []
+
+
+def test_a_trial_whose_fleet_collapses_says_so_in_its_summary(tiny_study, tmp_path):
+    import optuna
+
+    from orbitdc.spec import read_study
+    from orbitdc.study.runner import RunOptions, run_study
+    from orbitdc.study.storage import default_storage_url
+    from orbitdc.study.summary import summary_from_attrs
+
+    path = _retiring_study(tiny_study(), hold=False)
+    path.write_text(path.read_text().replace(
+        'objectives = ["compute", "risk", "cost"]',
+        'objectives = ["compute", "risk", "cost"]\nmilp_objective = "min-cost"'))
+    loaded = read_study(path)
+    out = tmp_path / "r" / "tiny"
+    out.mkdir(parents=True)
+    study = run_study(loaded, RunOptions(storage_url=default_storage_url(out), results_dir=out,
+                                         n_trials=1))
+    trial = study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))[0]
+    questions = summary_from_attrs(trial.user_attrs).open_questions
+    assert any(q.startswith("compute in service falls after the target year") for q in questions)

@@ -687,32 +687,13 @@ class Study:
                             notes=notes + self.after_target_notes(best))
 
     def after_target_notes(self, plan: Plan, tolerance: float = 0.01) -> list[str]:
-        """Say so when the compute in service falls below the target after the target year.
+        """Notes when ``plan``'s compute in service collapses after the target year.
 
-        The target binds in ``target_year`` only (unless ``[deployment]
-        hold_target_through_horizon``), so the best plan may let satellites retire at the end
-        of their design life without replacing them: a fleet that peaks in the target year and
-        collapses after it. ``tolerance`` is the relative shortfall ignored (solver gaps).
+        See :func:`orbitdc.study.evaluate.after_target_notes`.
         """
-        dep = self.spec.deployment
-        target = dep.compute_target_pflops
-        years = list(plan.years)
-        if target is None or dep.hold_target_through_horizon:
-            return []
-        year = dep.target_year if dep.target_year is not None else years[-1]
-        t = years.index(year)
-        after = [float(v) for v in plan.compute_pflops[t + 1:]]
-        if not after or min(after) >= target * (1.0 - tolerance):
-            return []
-        low = t + 1 + after.index(min(after))
-        at_target = float(plan.compute_pflops[t])
-        return [
-            f"compute in service falls after the target year: {at_target:,.0f} PFLOP/s in "
-            f"{year}, {min(after):,.0f} PFLOP/s in {years[low]} ({100 * min(after) / target:.0f} "
-            f"% of the {target:,.0f} PFLOP/s target), {after[-1]:,.0f} in {years[-1]}: "
-            "satellites retire and are not replaced; set [deployment] "
-            f"hold_target_through_horizon = true to keep the target through {years[-1]}"
-        ]
+        from orbitdc.study.evaluate import after_target_notes
+
+        return after_target_notes(self.loaded, plan, tolerance)
 
     def run_options(
         self,

@@ -187,6 +187,35 @@ class TrialEvaluator:
         return tuple(values[o] for o in self.spec.search.objectives)
 
 
+def after_target_notes(loaded: LoadedStudy, plan: Plan, tolerance: float = 0.01) -> list[str]:
+    """Say so when the compute in service falls below the target after the target year.
+
+    The target binds in ``target_year`` only (unless ``[deployment]
+    hold_target_through_horizon``), so the best plan may let satellites retire at the end of
+    their design life without replacing them: a fleet that peaks in the target year and
+    collapses after it. ``tolerance`` is the relative shortfall ignored (solver gaps).
+    """
+    dep = loaded.spec.deployment
+    target = dep.compute_target_pflops
+    years = list(plan.years)
+    if target is None or dep.hold_target_through_horizon:
+        return []
+    year = dep.target_year if dep.target_year is not None else years[-1]
+    t = years.index(year)
+    after = [float(v) for v in plan.compute_pflops[t + 1:]]
+    if not after or min(after) >= target * (1.0 - tolerance):
+        return []
+    low = t + 1 + after.index(min(after))
+    return [
+        f"compute in service falls after the target year: "
+        f"{float(plan.compute_pflops[t]):,.0f} PFLOP/s in {year}, {min(after):,.0f} PFLOP/s in "
+        f"{years[low]} ({100 * min(after) / target:.0f} % of the {target:,.0f} PFLOP/s target), "
+        f"{after[-1]:,.0f} in {years[-1]}: satellites retire and are not replaced; set "
+        f"[deployment] hold_target_through_horizon = true to keep the target through "
+        f"{years[-1]}"
+    ]
+
+
 def summarize(
     loaded: LoadedStudy, table: CoefficientTable, plan: Plan, choices: TrialChoices | None = None
 ) -> tuple[TrialSummary, dict[str, float]]:
@@ -292,6 +321,7 @@ def summarize(
         questions.append("Scored at analytic fidelity: confirm the chosen shells with "
                          "'sampled' or 'full' screening.")
     questions.extend(domain_warnings(loaded, table, active))
+    questions.extend(after_target_notes(loaded, plan))
     rationale = design_rationale(table, active, metric, intra, total_risk)
     summary = TrialSummary(
         status="ok",

@@ -6,9 +6,10 @@ One :data:`STOP` per process. While a trial computes (sizing, screening, the MIL
 parameters are queued again. Outside that part (Optuna choosing the next trial) and inside a
 storage write (:meth:`StopControl.shielded`) it only sets a flag, so a database transaction is
 never cut in half: the trial stops right after the write, the worker before its next trial.
-HiGHS swallows an exception raised in its callbacks, so the evaluator also checks the flag
-after every solve (and :func:`orbitdc.deploy.solve.run_highs` re-raises what a signal handler
-raised during a solve).
+HiGHS runs without Python callbacks, so a signal that arrives during a solve is handled when
+the solve returns (the command line runs its workers in child processes, so their parent can
+kill one that is still solving); were a Python callback subscribed, HiGHS would swallow the
+exception, so the evaluator also checks the flag after every solve.
 
 What a second signal does is the owner's choice (``on_second``): the local runner's parent
 kills its workers and exits, a spawned worker ignores it (its parent decides), a
