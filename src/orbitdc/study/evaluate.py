@@ -84,6 +84,7 @@ class TrialEvaluator:
         self.results_dir = Path(results_dir)
         self.options = solver_options(loaded, workers or self.spec.search.workers)
         self.model: DeploymentModel | None = None
+        self.started: list[int] = []  # numbers of the trials this evaluator began
 
     # -- helpers -----------------------------------------------------------------------------
     def _empty(self) -> tuple[float, ...]:
@@ -131,6 +132,7 @@ class TrialEvaluator:
         evaluation raises, so the trial fails instead of completing with a cut-off answer.
         """
         trial.set_user_attr("worker", worker_id())
+        self.started.append(trial.number)
         try:
             with STOP.abortable():
                 return self._evaluate(ShieldedTrial(trial))  # type: ignore[arg-type]

@@ -193,7 +193,7 @@ def run_worker(
         return
     me = worker_id()
     stopped = [t for t in study.get_trials(deepcopy=False, states=(TrialState.FAIL,))
-               if t.user_attrs.get("worker") == me
+               if t.user_attrs.get("worker") == me and t.number in evaluator.started
                and str(t.user_attrs.get("failed_because", "")).startswith("stopped")]
     for t in stopped:
         retry(study, t)
