@@ -108,3 +108,41 @@ def tiny_study(tmp_path):
         return write_tiny_study(tmp_path, name, extra)
 
     return make
+
+
+@pytest.fixture
+def read_only():
+    """Make a folder unwritable, even for root: permission bits, or a read-only mount for root.
+
+    ``read_only(folder)`` keeps the folder's files readable; the test is skipped when root
+    cannot mount (a container without CAP_SYS_ADMIN).
+    """
+    import shutil
+    import subprocess
+
+    mounted: list[Path] = []
+    chmodded: list[Path] = []
+
+    def make(folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() != 0:
+            for path in [folder, *folder.rglob("*")]:
+                if path.is_dir():
+                    path.chmod(0o555)
+                    chmodded.append(path)
+            return folder
+        keep = folder.with_name(folder.name + ".content")
+        shutil.copytree(folder, keep)
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(folder)],
+                          capture_output=True).returncode != 0:
+            pytest.skip("root writes anywhere and cannot mount a read-only folder here")
+        mounted.append(folder)
+        shutil.copytree(keep, folder, dirs_exist_ok=True)
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        return folder
+
+    yield make
+    for path in chmodded:
+        path.chmod(0o755)
+    for folder in mounted:
+        subprocess.run(["umount", str(folder)], check=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -183,3 +184,139 @@ def test_every_command_help_renders(command):
     assert result.exit_code == 0
     assert "\\b" not in result.output and "\\\\" not in result.output
     assert result.output.startswith("Usage: ") and f" {command} " in result.output
+
+
+@pytest.mark.parametrize("count", ["1e6", "1_000_000", "1,000,000", "1000000", "1.0e6"])
+def test_counts_take_the_ways_people_write_big_numbers(count):
+    result = run("risk", "--altitude-km", "550", "--satellites", count, "--json")
+    assert result.exit_code == 0, result.output
+    ten = json.loads(run("risk", "--altitude-km", "550", "--satellites", "10",
+                         "--json").output)
+    data = json.loads(result.output)
+    ratio = (data["per_shell"]["total_collisions_per_year"]
+             / ten["per_shell"]["total_collisions_per_year"])
+    assert ratio > 1e4  # a million satellites, not ten (nor one)
+
+
+@pytest.mark.parametrize("count", ["1.5", "ten", "0", "-3"])
+def test_counts_that_are_not_whole_positive_numbers_exit_2(count):
+    result = CliRunner().invoke(cli, ["risk", "--altitude-km", "550", "--satellites", count])
+    assert result.exit_code == 2
+    assert result.output.startswith("error: Invalid value for '--satellites'"), result.output
+
+
+def test_validate_prints_normalised_paths(baseline_path, monkeypatch):
+    monkeypatch.chdir(baseline_path.parent.parent)
+    result = run("validate", "./studies/../studies/baseline.toml")
+    assert result.exit_code == 0
+    assert result.output.startswith("studies/baseline.toml: valid")
+    assert "/../" not in result.output and "./" not in result.output
+
+
+def test_walker_spec_errors_name_the_text_once():
+    result = CliRunner().invoke(cli, ["screen", "walker:550:53:10/3/1", "--start",
+                                      "2025-01-01T00:00:00"])
+    assert result.exit_code == 2
+    assert result.output.count("walker:550:53:10/3/1") == 1, result.output
+    assert "T = 10 must be a positive multiple of P = 3" in result.output
+
+
+def test_data_files_cite_public_sources_not_search_ids(repo):
+    import re
+
+    files = [*(repo / "tests" / "data").iterdir(), *(repo / "models").glob("*.csv")]
+    for path in files:
+        text = path.read_text(errors="replace")
+        assert not re.search(r"find_string|code index|search ids?\b", text), path
+
+
+def _with_class(text: str, name: str, power_kw: float, alone: bool) -> str:
+    """A study text with one more size class (or only that class)."""
+    start = text.index("[[classes]]")
+    new = f'[[classes]]\nname = "{name}"\npower_kw = {power_kw}\n\n'
+    if alone:
+        return text[:start] + new + text[text.index("[shells]"):]
+    return text[:start] + new + text[start:]
+
+
+def test_a_class_no_launcher_can_carry_is_named(tiny_study, tmp_path):
+    path = tiny_study()
+    path.write_text(_with_class(path.read_text(), "S10000", 10000, alone=True))
+    for command in (["validate", str(path)],
+                    ["optimize", str(path), "--results-dir", str(tmp_path / "r")]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 2, result.output
+        assert re.search(r"error: .*tiny\.toml: S10000 \(\d+ t\) exceeds starship's \d+ t to "
+                         r"500 km \(53\)", result.output), result.output
+        assert "reachable 0" not in result.output and "Traceback" not in result.output
+
+
+def test_one_class_too_heavy_among_others_is_a_note(tiny_study, tmp_path):
+    path = tiny_study()
+    path.write_text(_with_class(path.read_text(), "S10000", 10000, alone=False))
+    validate = CliRunner().invoke(cli, ["validate", str(path)])
+    assert validate.exit_code == 0
+    assert re.search(r"warning: .*S10000 \(\d+ t\) exceeds starship's", validate.stderr)
+    result = CliRunner().invoke(cli, ["optimize", str(path), "--results-dir",
+                                      str(tmp_path / "r"), "--json"])
+    assert result.exit_code == 0, result.output
+    notes = json.loads(result.stdout)["notes"]
+    assert any(n.startswith("S10000 (") and "cannot be launched" in n for n in notes), notes
+
+
+def _retiring_study(path, hold: bool):
+    """The tiny study with one-year satellites and least cost: nothing outlives 2031."""
+    text = path.read_text().replace(
+        "eclipse_load_fraction = 0.0", "eclipse_load_fraction = 0.0\ndesign_life_years = 1.0")
+    text = text.replace("target_year = 2031", "target_year = 2031\nrisk_cap = 1e9\n"
+                        f"hold_target_through_horizon = {'true' if hold else 'false'}")
+    path.write_text(text)
+    return path
+
+
+def test_a_plan_whose_compute_collapses_after_the_target_year_says_so(tiny_study, tmp_path):
+    path = _retiring_study(tiny_study(), hold=False)
+    result = CliRunner().invoke(cli, ["optimize", str(path), "--objective", "min-cost",
+                                      "--results-dir", str(tmp_path / "r"), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    compute = [y["compute_pflops"] for y in data["plan"]["years"]]
+    assert compute[1] >= 2000 * 0.999 and compute[2] < 2000  # the case collapses
+    assert [n for n in data["notes"] if n.startswith("compute in service falls after the "
+                                                     "target year")], data["notes"]
+    assert any("hold_target_through_horizon = true" in n for n in data["notes"])
+    table = CliRunner().invoke(cli, ["optimize", str(path), "--objective", "min-cost",
+                                     "--results-dir", str(tmp_path / "r")])
+    assert "note: compute in service falls after the target year" in table.stderr
+
+
+def test_hold_target_through_horizon_keeps_the_target_to_the_end(tiny_study, tmp_path):
+    path = _retiring_study(tiny_study(), hold=True)
+    result = CliRunner().invoke(cli, ["optimize", str(path), "--objective", "min-cost",
+                                      "--results-dir", str(tmp_path / "r"), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    compute = [y["compute_pflops"] for y in data["plan"]["years"]]
+    assert min(compute[1:]) >= 2000 * 0.999 and data["notes"] == []
+
+
+def test_a_trial_whose_fleet_collapses_says_so_in_its_summary(tiny_study, tmp_path):
+    import optuna
+
+    from orbitdc.spec import read_study
+    from orbitdc.study.runner import RunOptions, run_study
+    from orbitdc.study.storage import default_storage_url
+    from orbitdc.study.summary import summary_from_attrs
+
+    path = _retiring_study(tiny_study(), hold=False)
+    path.write_text(path.read_text().replace(
+        'objectives = ["compute", "risk", "cost"]',
+        'objectives = ["compute", "risk", "cost"]\nmilp_objective = "min-cost"'))
+    loaded = read_study(path)
+    out = tmp_path / "r" / "tiny"
+    out.mkdir(parents=True)
+    study = run_study(loaded, RunOptions(storage_url=default_storage_url(out), results_dir=out,
+                                         n_trials=1))
+    trial = study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))[0]
+    questions = summary_from_attrs(trial.user_attrs).open_questions
+    assert any(q.startswith("compute in service falls after the target year") for q in questions)

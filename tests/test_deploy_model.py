@@ -329,3 +329,32 @@ def test_a_sustainability_limit_changes_the_plan_and_is_diagnosed():
     why = model.diagnose_infeasibility(weights={f: (1.0 if f == "sustainability" else 0.0)
                                                 for f in FAMILIES})
     assert "sustainability limit" in why.message
+
+
+def _retiring_case() -> DeploymentInputs:
+    """One shell, satellites living 2 years, a target in the second of six years."""
+    shell = ShellOption(key="s0", altitude_km=550.0, inclination="53", capacity_sats=100,
+                        intra_risk_per_sat_pair_year=0.0, payload_kg_per_flight=10_000.0,
+                        disposal_compliant=True)
+    cls = SizeClassOption(name="c0", power_kw=100.0, max_per_flight=10, design_life_years=2)
+    coeff = {("s0", "c0"): SatelliteCoefficients(mass_kg=1000.0, cost_usd=1e6,
+                                                 compute_pflops=10.0, risk_per_sat_year=1e-3)}
+    return DeploymentInputs(shells=[shell], classes=[cls], years=list(range(2030, 2036)),
+                            coefficients=coeff, flights_per_year=[5.0] * 6,
+                            launch_cost_usd_per_flight=1e6, compute_target_pflops=50.0,
+                            target_year=2031, risk_cap=10.0)
+
+
+def test_hold_target_through_horizon_keeps_the_target_in_service():
+    options = SolverOptions(mip_rel_gap=1e-9)
+    free = DeploymentModel(_retiring_case(), options).min_cost()
+    assert free.compute_pflops[1] >= 50.0 - 1e-6
+    assert min(free.compute_pflops[2:]) < 50.0  # the cheapest plan lets it retire
+    held_inputs = replace(_retiring_case(), hold_target_through_horizon=True)
+    held = DeploymentModel(held_inputs, options).min_cost()
+    assert all(c >= 50.0 - 1e-6 for c in held.compute_pflops[1:])
+    assert held.total_cost_usd > free.total_cost_usd
+    # Unreachable when held (cadence too low to replace them): the diagnosis names the year.
+    tight = replace(held_inputs, flights_per_year=[5.0, 5.0, 0.0, 0.0, 0.0, 0.0])
+    with pytest.raises(DeploymentInfeasible, match=r"compute target: .* short in 203[2-5]"):
+        DeploymentModel(tight, options).min_cost()

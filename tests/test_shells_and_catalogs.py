@@ -80,8 +80,11 @@ def test_sgp4_verification_file_loads_and_reports_bad_lines():
     # sets with deliberately wrong checksums (lines 100, 103 and 106 of the file).
     cat = read_catalog(SGP4_VER)
     assert len(cat) == 30
-    assert cat.problems == [(100, "checksum mismatch"), (103, "checksum mismatch"),
-                            (106, "checksum mismatch")]
+    assert cat.problems == [
+        (100, "checksum mismatch (line 1 ends in 4, its checksum is 2)"),
+        (103, "checksum mismatch (line 1 ends in 9, its checksum is 6)"),
+        (106, "checksum mismatch (line 1 ends in 0, its checksum is 3)"),
+    ]
 
 
 def test_tle_round_trip_and_names():
@@ -108,7 +111,7 @@ def test_broken_lines_are_reported_and_the_rest_loads():
     assert [p[1] for p in cat.problems] == [
         "line 1 without a following line 2",
         "line 2 without a preceding line 1",
-        "checksum mismatch",
+        "checksum mismatch (line 1 ends in 0, its checksum is 1)",
     ]
     assert [p[0] for p in cat.problems] == [2, 6, 8]
 

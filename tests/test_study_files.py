@@ -126,3 +126,9 @@ def test_risk_section_choices(tmp_path):
     assert spec.risk.metric == "maneuvers" and spec.risk.coordinated
     msg = error_of(tmp_path, GOOD + '\n[risk]\nmetric = "fun"\n')
     assert msg.startswith("x.toml: risk.metric = 'fun': must be one of: 'collisions'")
+
+
+def test_whole_file_checks_have_no_doubled_colon(tmp_path):
+    msg = error_of(tmp_path, GOOD + '\n[search.params."power_kw.S5"]\nlow = 50\nhigh = 90\n')
+    assert msg == "x.toml: search.params.power_kw.S5: no class 'S5' (classes: S100)"
+    assert ": :" not in msg and "::" not in msg

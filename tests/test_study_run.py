@@ -125,9 +125,13 @@ def test_interrupted_trial_leaves_a_consistent_storage(tiny_study, tmp_path):
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends
     out, _ = proc.communicate(timeout=120)
     assert proc.returncode == 130, out
-    assert b"interrupted" in out
+    assert b"stopping on SIGINT" in out and b"interrupted: trial(s) 0 cut short" in out
+    assert b"Traceback" not in out
     trials = _load(options, "tiny").get_trials()
-    assert [t.state for t in trials] == [TrialState.FAIL]
+    # The stopped trial failed and its parameters wait to run again.
+    assert [t.state for t in trials] == [TrialState.FAIL, TrialState.WAITING]
+    assert trials[1].params == trials[0].params
+    assert trials[0].user_attrs["failed_because"] in ("stopped by SIGINT", "stopped by SIGTERM")
     # Resume: the interrupted trial's parameters run again (once) and the study completes.
     resumed = run_study(loaded, options)
     complete = [t for t in resumed.get_trials() if t.state == TrialState.COMPLETE]

@@ -27,7 +27,14 @@ from typing import TYPE_CHECKING, Any
 
 from orbitdc.errors import InputError
 from orbitdc.orbits.inclination import InclinationFamily
-from orbitdc.results import atomic_write_text, study_results_dir, write_csv, write_manifest
+from orbitdc.results import (
+    atomic_write_text,
+    check_manifest,
+    study_results_dir,
+    writable_dir,
+    write_csv,
+    write_manifest,
+)
 from orbitdc.spec.read import LoadedStudy, read_study
 from orbitdc.spec.schema import Technology
 
@@ -58,6 +65,7 @@ __all__ = [
     "OBJECTIVES",
     "Optimization",
     "RiskAssessment",
+    "ScreeningObjects",
     "SizedDesign",
     "Study",
     "assess_risk",
@@ -67,6 +75,7 @@ __all__ = [
     "generic_satellite",
     "size_and_assess_risk",
     "load_study",
+    "read_population",
     "risk_settings",
     "satellite_technology",
     "screen",
@@ -284,6 +293,48 @@ def size_and_assess_risk(
                           intra_coefficients(design, sat, settings))
 
 
+@dataclass(frozen=True)
+class ScreeningObjects:
+    """Objects to screen, read from a catalog file or a Walker specification.
+
+    Attributes
+    ----------
+    population : Population
+    source : str
+        The catalog file or Walker specification.
+    skipped : tuple of str
+        ``FILE:LINE: reason`` of every catalog record left out (only with
+        ``skip_bad_records``).
+    """
+
+    population: Any
+    source: str
+    skipped: tuple[str, ...] = ()
+
+
+def read_population(
+    text: str, epoch: Any, *, field: str = "catalog", skip_bad_records: bool = False
+) -> ScreeningObjects:
+    """Objects of a catalog file (TLE, 3LE, OMM) or a ``walker:ALT_KM:INC:T/P/F`` shell.
+
+    A catalog record that cannot be used (bad checksum, short or missing line, a letter in a
+    numeric field, a record SGP4 rejects) is never dropped silently: it raises
+    :class:`~orbitdc.environment.catalog.BadRecordsError`, which names every such record as
+    ``FILE:LINE: reason``; with ``skip_bad_records`` the other records are used and the
+    rejected ones listed in :attr:`ScreeningObjects.skipped`.
+    """
+    from orbitdc.environment.catalog import iter_problems, read_catalog
+    from orbitdc.screening import Population, parse_population_spec
+
+    if text.lower().startswith("walker:") or not Path(text).is_file():
+        return ScreeningObjects(parse_population_spec(text, epoch, field), text)
+    catalog = read_catalog(text)
+    if not skip_bad_records:
+        catalog.require_clean()
+    return ScreeningObjects(Population.from_catalog(catalog), text,
+                            tuple(iter_problems(catalog)))
+
+
 def screen(*args: Any, **kwargs: Any) -> Any:
     """Conjunction screening (:func:`orbitdc.screening.screen`, same arguments)."""
     from orbitdc.screening import screen as _screen
@@ -295,7 +346,10 @@ def build_report(directories: Sequence[str | os.PathLike[str]], **kwargs: Any) -
     """Write the report of a results folder (:func:`orbitdc.report.build.build_report`)."""
     from orbitdc.report.build import build_report as _build
 
-    return _build([Path(d) for d in directories], **kwargs)
+    folders = [Path(d) for d in directories]
+    if folders:  # the report is written into the first folder: check it before reading trials
+        writable_dir(folders[0], create=False)
+    return _build(folders, **kwargs)
 
 
 # ---- the long-term environment ---------------------------------------------------------------
@@ -496,6 +550,9 @@ class Optimization:
     front : ParetoFront or None
     coefficients : CoefficientTable
         The numbers the MILP was given.
+    notes : list of str
+        What the user should know about the answer (a class that cannot be launched, compute
+        that collapses after the target year...).
     """
 
     objective: str
@@ -508,13 +565,14 @@ class Optimization:
     study_sha256: str = ""
     points: list[dict[str, Any]] = field(default_factory=list)
     environment: Any = None
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document ``orbitdc optimize`` writes and prints."""
         from dataclasses import asdict
 
         base: dict[str, Any] = {"objective": self.objective, "study_file": self.study_file,
-                                "study_sha256": self.study_sha256}
+                                "study_sha256": self.study_sha256, "notes": list(self.notes)}
         if self.environment is not None:
             env = asdict(self.environment)
             env.pop("series", None)
@@ -592,8 +650,27 @@ class Study:
         return self.loaded.models_dir
 
     def results_dir(self, root: str | os.PathLike[str] = "results") -> Path:
-        """``<root>/<name>``, created if needed."""
+        """``<root>/<name>``, created if needed; raises if it is not writable."""
         return study_results_dir(self.name, root)
+
+    def open_results(self, root: str | os.PathLike[str] = "results", *,
+                     allow_changed: bool = False, sub: str | None = None) -> Path:
+        """The results folder a command is about to fill, checked before any work is done.
+
+        ``<root>/<name>`` (and ``sub`` inside it) is created if needed and must be writable;
+        if its ``manifest.json`` names another study file (another SHA-256: an edited copy
+        that kept the ``[study] name``), it is refused unless ``allow_changed``.
+
+        Raises
+        ------
+        orbitdc.results.ResultsFolderError
+        """
+        out = self.results_dir(root)
+        check_manifest(out, study_path=self.path, sha256=self.sha256,
+                       allow_changed=allow_changed)
+        if sub:
+            writable_dir(out / sub)
+        return out
 
     def write_manifest(self, directory: str | os.PathLike[str], **extra: Any) -> Path:
         """Record the study file and its hash beside results."""
@@ -664,6 +741,50 @@ class Study:
         return SolverOptions(time_limit_s=s.time_limit_s, mip_rel_gap=s.mip_gap,
                              threads=s.threads, seed=s.seed)
 
+    def launch_problems(self, table: CoefficientTable | None = None) -> list[str]:
+        """Size classes no flight of ``[launch] vehicle`` can carry to any candidate shell.
+
+        From the coefficients ``table`` (launch masses with propellant) or, without one, from
+        the satellites' sized masses (quicker: what ``orbitdc validate`` checks). One sentence
+        per class, ``"S10000 (380 t) exceeds starship's 100 t to 500 km (53), ..."``.
+        """
+        from orbitdc.launchers import LaunchVehicle
+        from orbitdc.study.coefficients import unlaunchable_classes
+
+        vehicle = self.spec.launch.vehicle
+        if table is not None:
+            inputs = table.inputs
+            masses = {k: c.mass_kg for k, c in inputs.coefficients.items()}
+            payloads = {s.key: (f"{s.altitude_km:g} km ({s.inclination})",
+                                s.payload_kg_per_flight) for s in inputs.shells}
+            return unlaunchable_classes(masses, payloads, inputs.notes.get("vehicle", vehicle))
+        launcher = LaunchVehicle.named(vehicle, self.models_dir)
+        masses, payloads = {}, {}
+        for sized in self.size():
+            d = sized.design
+            masses[(sized.shell_key, sized.class_name)] = d.total_mass_kg
+            payloads[sized.shell_key] = (
+                f"{d.altitude_km:g} km ({d.inclination_family})",
+                launcher.payload_to_kg(d.altitude_km, d.inclination_deg))
+        return unlaunchable_classes(masses, payloads, vehicle)
+
+    def check_launch(self, table: CoefficientTable | None = None) -> list[str]:
+        """:meth:`launch_problems`; raise if no class at all can be launched.
+
+        Raises
+        ------
+        StudyFileError
+            One line per class, naming its mass and the vehicle's payload.
+        """
+        from orbitdc.errors import StudyFileError
+
+        problems = self.launch_problems(table)
+        if problems and len(problems) == len(self.spec.classes):
+            raise StudyFileError("\n".join(
+                f"{self.path}: {p}; no class can be launched: lower classes[].power_kw or "
+                "choose another launch.vehicle" for p in problems))
+        return problems
+
     def check_objective(self, objective: str) -> None:
         """Raise :class:`InputError` when the study lacks what ``objective`` needs."""
         dep = self.spec.deployment
@@ -713,6 +834,8 @@ class Study:
                 progress("sizing and risk per shell and class", done, total)
 
         table = self.coefficients(progress=sizing_progress)
+        notes = [f"{p}: it cannot be launched and takes no part"
+                 for p in self.check_launch(table)]
         if progress:
             progress(f"solving ({objective})", None, None)
         model = DeploymentModel(table.inputs, self.solver_options())
@@ -736,7 +859,8 @@ class Study:
             return Optimization(objective, plan, {name: plan}, table,
                                 ratio=ratios[-1] if ratios else None,
                                 study_file=str(self.path), study_sha256=self.sha256,
-                                environment=environment)
+                                environment=environment,
+                                notes=notes + self.after_target_notes(plan))
         if sus.max_fragment_multiple is not None:
             raise InputError("sustainability.max_fragment_multiple", sus.max_fragment_multiple,
                              "works with the ratio and min-cost objectives, not pareto",
@@ -748,7 +872,17 @@ class Study:
         best = max(plans.values(), key=lambda p: p.ratio)
         return Optimization("pareto", best, plans, table, front=front,
                             points=[p.row() for p in efficient],
-                            study_file=str(self.path), study_sha256=self.sha256)
+                            study_file=str(self.path), study_sha256=self.sha256,
+                            notes=notes + self.after_target_notes(best))
+
+    def after_target_notes(self, plan: Plan, tolerance: float = 0.01) -> list[str]:
+        """Notes when ``plan``'s compute in service collapses after the target year.
+
+        See :func:`orbitdc.study.evaluate.after_target_notes`.
+        """
+        from orbitdc.study.evaluate import after_target_notes
+
+        return after_target_notes(self.loaded, plan, tolerance)
 
     def run_options(
         self,
@@ -758,23 +892,32 @@ class Study:
         trials: int | None = None,
         results_dir: str | os.PathLike[str] = "results",
         allow_changed: bool = False,
+        spawn: bool = False,
     ) -> RunOptions:
         """Resolve how :meth:`run` will run, check the storage, and write the manifest.
 
-        A bad ``storage`` URL or an unreachable server fails here, before any file is written.
+        ``spawn`` runs even one worker in a process of its own, so that Ctrl-C never waits for
+        a MILP solve to return (the command line does; in Python one worker runs in this
+        process and a stop takes effect when the running solve returns).
+
+        A bad ``storage`` URL, an unreachable server, an unwritable results folder or a damaged
+        ``study.db`` fails here, before any file is written.
         """
         from orbitdc.study.runner import RunOptions
         from orbitdc.study.storage import default_storage_url, open_storage
 
         if storage is not None:
             open_storage(storage)
-        out = self.results_dir(results_dir)
+        out = self.open_results(results_dir, allow_changed=allow_changed)
+        if storage is None:  # a damaged study.db is named here, before anything is written
+            open_storage(default_storage_url(out))
         options = RunOptions(
             storage_url=storage or default_storage_url(out),
             results_dir=out,
             n_trials=trials or self.spec.search.n_trials,
             workers=workers or self.spec.search.workers,
             allow_changed=allow_changed,
+            spawn=spawn,
         )
         self.write_manifest(out, storage=options.storage_url if storage is None else "external")
         return options
@@ -784,17 +927,21 @@ class Study:
         options: RunOptions | None = None,
         *,
         progress: Callable[[RunProgress], None] | None = None,
+        notice: Callable[[str], None] | None = None,
         **how: Any,
     ) -> optuna.Study:
         """Run (or resume) the design-space study until its trials are complete.
 
         ``options`` from :meth:`run_options`, or its keyword arguments here (``storage``,
-        ``workers``, ``trials``, ``results_dir``, ``allow_changed``). ``KeyboardInterrupt``
-        propagates once the workers stopped; re-running resumes.
+        ``workers``, ``trials``, ``results_dir``, ``allow_changed``). On Ctrl-C or SIGTERM
+        ``notice`` (default: stderr) says what the run waits for: the running trials are cut
+        short, marked failed and queued again, then
+        :class:`~orbitdc.study.interrupt.StudyInterrupted` (a ``KeyboardInterrupt``) is
+        raised; a second signal raises it at once. Re-running resumes.
         """
         from orbitdc.study.runner import run_study
 
-        return run_study(self.loaded, options or self.run_options(**how), progress)
+        return run_study(self.loaded, options or self.run_options(**how), progress, notice)
 
     def worker(
         self,
@@ -805,15 +952,22 @@ class Study:
         trials: int | None = None,
         results_dir: str | os.PathLike[str] = "results",
         allow_changed: bool = False,
+        notice: Callable[[str], None] | None = None,
+        spawn: bool = False,
     ) -> None:
-        """One worker of a study shared by many machines (one storage, e.g. PostgreSQL)."""
-        from orbitdc.study.runner import run_worker
+        """One worker of a study shared by many machines (one storage, e.g. PostgreSQL).
+
+        Stops on Ctrl-C or SIGTERM like :meth:`run`; ``spawn`` runs it in a child process
+        (``orbitdc worker`` does), so that a stop never waits for a MILP solve to return.
+        """
+        from orbitdc.study.runner import spawned_worker, stoppable_worker
         from orbitdc.study.storage import open_storage
 
         open_storage(storage)
         target = trials or self.spec.search.n_trials
-        run_worker(str(self.path), storage, index, max_trials or target, target,
-                   str(self.results_dir(results_dir)), allow_changed)
+        run = spawned_worker if spawn else stoppable_worker
+        run(str(self.path), storage, index, max_trials or target, target,
+            str(self.results_dir(results_dir)), allow_changed, notice=notice)
 
     def report(
         self,

@@ -74,6 +74,37 @@ class InclinationType(click.ParamType):
             self.fail(f"{value!r}: {exc.allowed}", param, ctx)
 
 
+class Count(click.ParamType):
+    """A whole number written as ``1000000``, ``1_000_000``, ``1,000,000`` or ``1e6``."""
+
+    name = "integer"
+
+    def __init__(self, min: int = 0, max: int | None = None):
+        self.min, self.max = min, max
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            text = str(value).strip().replace("_", "").replace(",", "")
+            try:
+                number = int(text)
+            except ValueError:
+                try:
+                    real = float(text)
+                except ValueError:
+                    real = math.nan
+                if not (math.isfinite(real) and real == int(real)):
+                    self.fail(f"{value!r} is not a whole number (1000000, 1_000_000 and 1e6 "
+                              "are)", param, ctx)
+                number = int(real)
+        if number < self.min or (self.max is not None and number > self.max):
+            bound = f">= {self.min}" if self.max is None else f"in {self.min}..{self.max}"
+            self.fail(f"{number} must be {bound}", param, ctx)
+        return number
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None if math.isnan(value) else ("inf" if value > 0 else "-inf")

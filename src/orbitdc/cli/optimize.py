@@ -41,8 +41,11 @@ def _plan_tables(plan: Plan, title: str) -> None:
 @click.option("--results-dir", type=click.Path(path_type=Path, file_okay=False),
               default="results", show_default=True, help="Plans go to RESULTS/<study>/optimize.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--allow-changed", is_flag=True,
+              help="Write into RESULTS/<study> although it holds results of another study file "
+                   "with the same name (another SHA-256).")
 def optimize(study_path: Path, objective: str | None, points: int | None, with_cost: bool | None,
-             results_dir: Path, as_json: bool) -> None:
+             results_dir: Path, as_json: bool, allow_changed: bool) -> None:
     """Solve the deployment MILP of a study (HiGHS) at the study's design point.
 
     Chooses shells, satellite classes and the launch schedule; prints the plan and writes it as
@@ -50,6 +53,8 @@ def optimize(study_path: Path, objective: str | None, points: int | None, with_c
     constraint families that block it (exit status 2).
     """
     study = load_study(study_path)
+    study.check_objective(objective or study.spec.deployment.objective)  # bad input: no folder
+    folder = study.open_results(results_dir, allow_changed=allow_changed, sub="optimize")
     with Progress(transient=True, disable=as_json) as bar:
         task = bar.add_task("preparing", total=None)
 
@@ -57,13 +62,15 @@ def optimize(study_path: Path, objective: str | None, points: int | None, with_c
             bar.update(task, description=stage, completed=done or 0, total=total)
 
         result = study.optimize(objective, points=points, with_cost=with_cost, progress=show)
-    out = study.results_dir(results_dir) / "optimize"
+    out = folder / "optimize"
     result.write(out)
-    study.write_manifest(out.parent)
+    study.write_manifest(folder)
     payload = result.to_dict()
     if as_json:
         echo_json(payload)
         return
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     if result.front is not None:
         print_table(f"{study.name}: Pareto front (compute vs risk)", list(result.points[0]),
                     [list(r.values()) for r in result.points])

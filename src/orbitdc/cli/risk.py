@@ -9,6 +9,7 @@ import click
 
 from orbitdc.api import assess_risk, generic_satellite, load_study, size_and_assess_risk
 from orbitdc.cli._common import (
+    Count,
     InclinationType,
     echo_json,
     make_console,
@@ -54,7 +55,7 @@ _PER_SAT = (
               default=None, help="Orientation-averaged cross-section [m^2] (with --mass-kg).")
 @click.option("--hard-body-radius-m", type=click.FloatRange(min=0.0, min_open=True),
               default=None, help="Circumscribing-sphere radius [m] (with --mass-kg).")
-@click.option("--satellites", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--satellites", type=Count(min=1), default=1, show_default=True,
               help="Satellites in the shell (for the per-shell and intra-shell terms).")
 @click.option("--operator", default=None,
               help="Operator class of models/operations.csv (encounter model) "

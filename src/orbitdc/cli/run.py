@@ -13,10 +13,26 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from orbitdc.api import load_study
-from orbitdc.cli._common import make_console
+from orbitdc.cli._common import Count, make_console
 
 if TYPE_CHECKING:
     from orbitdc.study.runner import Progress as RunProgress
+
+
+def _interrupted(exc: KeyboardInterrupt) -> str:
+    """The last line after a stop: what happened to the running trials, how to resume."""
+    from orbitdc.study.interrupt import StudyInterrupted
+
+    if isinstance(exc, StudyInterrupted) and exc.forced:
+        what = ("stopped at once: trials left running are failed and queued again by the next "
+                "run")
+    elif isinstance(exc, StudyInterrupted) and exc.stopped:
+        numbers = ", ".join(map(str, exc.stopped))
+        what = (f"interrupted: trial(s) {numbers} cut short, marked failed and queued again; "
+                "completed trials are stored")
+    else:
+        what = "interrupted: completed trials are stored"
+    return f"[yellow]{what}[/yellow]; run the same command again to resume."
 
 
 def _eta(seconds: float | None) -> str:
@@ -33,7 +49,7 @@ def _eta(seconds: float | None) -> str:
                    "postgresql://... for many machines, journal:PATH for a journal file.")
 @click.option("--workers", type=click.IntRange(1, 256), default=None,
               help="Local worker processes [default: search.workers].")
-@click.option("--trials", type=click.IntRange(1), default=None,
+@click.option("--trials", type=Count(min=1), default=None,
               help="Completed trials to reach, counting stored ones [default: search.n_trials].")
 @click.option("--results-dir", type=click.Path(path_type=Path, file_okay=False),
               default="results", show_default=True)
@@ -60,9 +76,15 @@ def run(study_path: Path, storage: str | None, workers: int | None, trials: int 
     optuna.logging.set_verbosity(optuna.logging.WARNING)  # the progress display replaces it
     study = load_study(study_path)
     spec = study.spec
+    # Workers in processes of their own, even one: Ctrl-C never waits for a solve to return.
     options = study.run_options(storage=storage, workers=workers, trials=trials,
-                                 results_dir=results_dir, allow_changed=allow_changed)
+                                results_dir=results_dir, allow_changed=allow_changed,
+                                spawn=True)
     console = make_console()
+    try:
+        out_fd: int | None = os.dup(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test runner's buffer)
+        out_fd = None
     console.print(f"study [bold]{study.name}[/bold]: {options.n_trials} trials, "
                   f"{options.workers} worker(s), sampler {spec.search.sampler}, fidelity "
                   f"{spec.search.fidelity}; storage {options.storage_url.split('@')[-1]}")
@@ -79,12 +101,19 @@ def run(study_path: Path, storage: str | None, workers: int | None, trials: int 
                 logged[0] = p.done
                 console.print(f"trials {p.done}/{options.n_trials}, left {_eta(p.eta_s)}  {best}")
 
+        def notice(message: str) -> None:
+            # Called from the signal handler too, perhaps inside a solve, while Pyomo holds
+            # the process's stdout: write to the descriptor this command started with.
+            if out_fd is None:
+                console.print(f"[yellow]{message}[/yellow]")
+            else:
+                os.write(out_fd, f"{message}\n".encode(errors="replace"))
+
         try:
-            result = study.run(options, progress=show)
-        except KeyboardInterrupt:
+            result = study.run(options, progress=show, notice=notice)
+        except KeyboardInterrupt as exc:
             bar.stop()
-            console.print("[yellow]interrupted[/yellow]: completed trials are stored; run the "
-                          "same command again to resume.")
+            console.print(_interrupted(exc))
             sys.exit(130)
     console.print(f"{completed(result)} trials complete in {options.storage_url.split('@')[-1]}")
     if not no_report:
@@ -98,9 +127,9 @@ def run(study_path: Path, storage: str | None, workers: int | None, trials: int 
 @click.argument("study_path", metavar="STUDY", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--storage", required=True,
               help="Storage URL shared by all workers (postgresql://... or a shared file).")
-@click.option("--trials", type=click.IntRange(1), default=None,
+@click.option("--trials", type=Count(min=1), default=None,
               help="Completed trials the study should reach [default: search.n_trials].")
-@click.option("--max-trials", type=click.IntRange(1), default=None,
+@click.option("--max-trials", type=Count(min=1), default=None,
               help="Most trials this worker runs [default: until the study is complete].")
 @click.option("--index", type=click.IntRange(0), default=None,
               help="Worker index for its sampler seed [default: from host name and pid].")
@@ -120,8 +149,12 @@ def worker(study_path: Path, storage: str, trials: int | None, max_trials: int |
         index = zlib.crc32(f"{socket.gethostname()}:{os.getpid()}".encode()) % 100_000
     try:
         study.worker(storage, index=index, max_trials=max_trials, trials=trials,
-                      results_dir=results_dir, allow_changed=allow_changed)
-    except KeyboardInterrupt:
-        click.echo("worker interrupted; its running trial is marked failed", err=True)
+                     results_dir=results_dir, allow_changed=allow_changed,
+                     notice=lambda message: click.echo(message, err=True), spawn=True)
+    except KeyboardInterrupt as exc:
+        from rich.markup import render
+
+        click.echo(render(_interrupted(exc)).plain.replace("run the same command",
+                                                            "start the worker"), err=True)
         sys.exit(130)
     click.echo(f"worker {index} done")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -48,10 +49,18 @@ class PopulationSpec(click.ParamType):
         if text.lower().startswith("walker:"):
             from orbitdc.screening import parse_walker_spec
 
+            name = param.name if param and param.name else "catalog"
             try:
-                parse_walker_spec(text, param.name if param and param.name else "catalog")
+                parse_walker_spec(text, name)
             except InputError as exc:
-                self.fail(f"{text!r}: {exc}", param, ctx)
+                # Name the wrong part once: the whole text, or the field inside it.
+                if exc.value == text:
+                    what = exc.allowed
+                elif exc.field == name:
+                    what = f"{exc.value!r} {exc.allowed}"
+                else:
+                    what = f"{exc.field} = {exc.value!r} {exc.allowed}"
+                self.fail(f"{text!r}: {what}", param, ctx)
             return text
         if not Path(text).is_file():
             self.fail(f"{text!r}: no such catalog file (or use walker:ALT_KM:INC:T/P/F)",
@@ -92,10 +101,14 @@ class PopulationSpec(click.ParamType):
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the conjunctions as CSV.")
 @click.option("--closest", type=click.IntRange(0, 10_000), default=10, show_default=True,
-              help="Closest approaches to print.")
+              help="Closest approaches to print (tables and --json); --out has them all.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (default: when stderr is a terminal).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON (the summary and the --closest approaches) instead of tables.")
+@click.option("--skip-bad-records", is_flag=True,
+              help="Screen the readable records of a catalog with rejected ones (bad checksum, "
+                   "short line...) instead of stopping; the count is in the output.")
 def screen(
     catalog: str,
     against: str | None,
@@ -115,6 +128,7 @@ def screen(
     closest: int,
     progress: bool | None,
     as_json: bool,
+    skip_bad_records: bool,
 ) -> None:
     """Screen CATALOG (TLE/3LE/OMM file or walker:ALT_KM:INC:T/P/F) for close approaches.
 
@@ -126,14 +140,21 @@ def screen(
       orbitdc screen walker:550:53:1584/72/17 --against catalog.tle \\
         --start 2025-01-01T00:00:00 --out conjunctions.csv
     """
-    from orbitdc.api import risk_settings
-    from orbitdc.screening import CSV_COLUMNS, parse_population_spec
+    from orbitdc.api import read_population, risk_settings
+    from orbitdc.screening import CSV_COLUMNS
 
     defaults = risk_settings(operator=operator)
     sigma_km = defaults.encounter.sigma_km if sigma_km is None else sigma_km
     pc_threshold = defaults.pc_threshold if pc_threshold is None else pc_threshold
-    population = parse_population_spec(catalog, start, "catalog")
-    background = parse_population_spec(against, start, "--against") if against else None
+    # A catalog with rejected records stops here, naming each, unless --skip-bad-records.
+    objects = read_population(catalog, start, field="catalog", skip_bad_records=skip_bad_records)
+    others = (read_population(against, start, field="--against",
+                              skip_bad_records=skip_bad_records) if against else None)
+    for got in (objects, others):
+        if got is not None and got.skipped:
+            _note_skipped(got.source, got.skipped)
+    population = objects.population
+    background = others.population if others is not None else None
     client = None
     if dask_scheduler:
         from orbitdc.screening.distributed import connect
@@ -146,9 +167,10 @@ def screen(
     finally:
         if client is not None:
             client.close()
-    rows = result.to_rows()
-    if out is not None:
+    if out is not None:  # every conjunction; the terminal and --json get the closest ones
+        rows = result.to_rows()
         write_csv(out, rows) if rows else _write_header(out)
+    chosen = replace(result, conjunctions=result.closest(closest)).to_rows() if closest else []
     agg = result.aggregates(pc_threshold)
     summary = {
         "population": catalog, "against": against or "", "start_utc": start.isoformat(),
@@ -156,11 +178,14 @@ def screen(
         "backend": result.backend, "pc_method": result.pc_method, "sigma_km": sigma_km,
         "hbr_m": hbr_m, "n_population": len(result.population), "n_against": len(result.against),
         "n_conjunctions": len(result), **agg.to_dict(),
+        "skipped_records": len(objects.skipped),
+        "skipped_records_against": len(others.skipped) if others is not None else 0,
         "self_separation_km": result.self_separation_km,
         "seconds": round(float(result.stats.get("t_total_s", 0.0)), 3),
     }
     if as_json:
-        echo_json({"summary": summary, "conjunctions": rows})
+        echo_json({"summary": summary, "closest": chosen,
+                   "out": None if out is None else str(out)})
         return
     console = make_console()
     print_table("Screening", ["quantity", "value"],
@@ -168,12 +193,20 @@ def screen(
     if result.self_separation_km:
         print_table("Walker shells: self-separation (symmetry)", ["shell", "min distance km"],
                     sorted(result.self_separation_km.items()), console)
-    if closest and len(result):
-        chosen = sorted(rows, key=lambda r: r["miss_km"])[:closest]
+    if chosen:
         print_table(f"Closest approaches ({len(chosen)} of {len(result)})", list(CSV_COLUMNS),
                     [[r[c] for c in CSV_COLUMNS] for r in chosen], console)
     if out is not None:
-        click.echo(f"wrote {out} ({len(rows)} conjunctions)")
+        click.echo(f"wrote {out} ({len(result)} conjunctions)")
+
+
+def _note_skipped(source: str, skipped: tuple[str, ...], shown: int = 20) -> None:
+    click.echo(f"warning: {source}: skipped {len(skipped)} rejected record(s) "
+               "(--skip-bad-records):", err=True)
+    for line in skipped[:shown]:
+        click.echo(f"  {line}", err=True)
+    if len(skipped) > shown:
+        click.echo(f"  ... and {len(skipped) - shown} more", err=True)
 
 
 def _write_header(path: Path) -> None:

@@ -45,6 +45,9 @@ _GROUPS = {
 @click.option("--results-dir", type=click.Path(path_type=Path, file_okay=False),
               default="results", show_default=True,
               help="With STUDY: where results/<study>/sizing.csv is written.")
+@click.option("--allow-changed", is_flag=True,
+              help="With STUDY: write into results/<study> although it holds results of another "
+                   "study file with the same name.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON with unit-named keys.")
 def size(
     study: Path | None,
@@ -53,6 +56,7 @@ def size(
     inclination: InclinationFamily,
     beta_deg: float | None,
     results_dir: Path,
+    allow_changed: bool,
     as_json: bool,
     **technology: Any,
 ) -> None:
@@ -65,7 +69,7 @@ def size(
       orbitdc size studies/baseline.toml
     """
     if study is not None:
-        _size_study(study, results_dir, as_json)
+        _size_study(study, results_dir, as_json, allow_changed)
         return
     if power_kw is None or altitude_km is None:
         raise click.UsageError("give --power-kw and --altitude-km, or a STUDY file")
@@ -87,10 +91,10 @@ _SUMMARY = ("altitude_km", "inclination_family", "power_compute_kw", "eclipse_fr
             "cross_section_m2", "compute_pflops")
 
 
-def _size_study(study_path: Path, results_dir: Path, as_json: bool) -> None:
+def _size_study(study_path: Path, results_dir: Path, as_json: bool, allow_changed: bool) -> None:
     study = load_study(study_path)
+    out_dir = study.open_results(results_dir, allow_changed=allow_changed)
     rows = [sized.row() for sized in study.size()]
-    out_dir = study.results_dir(results_dir)
     path = out_dir / "sizing.csv"
     write_csv(path, rows)
     study.write_manifest(out_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -21,7 +22,7 @@ def validate(study_path: Path) -> None:
     study = load_study(study_path)
     spec = study.spec
     console = make_console()
-    console.print(f"[bold]{study.path}[/bold]: valid (sha256 {study.sha256[:12]})")
+    console.print(f"[bold]{_shown(study.path)}[/bold]: valid (sha256 {study.sha256[:12]})")
     console.print(f"study {spec.study.name!r}: {spec.study.description}")
     altitudes = spec.shells.altitudes_km()
     families = [f.label for f in spec.shells.families()]
@@ -32,6 +33,16 @@ def validate(study_path: Path) -> None:
          f"every {spec.shells.altitude_step_km:g} km"),
         ("inclination families", ", ".join(families)),
         ("candidate shells", str(len(altitudes) * len(families))),
-        ("models", str(study.models_dir)),
+        ("models", _shown(study.models_dir)),
     ]
     print_table("summary", ["item", "value"], rows, console)
+    for problem in study.check_launch():  # raises when no class can be launched at all
+        click.echo(f"warning: {_shown(study.path)}: {problem}: it cannot be launched and "
+                   "takes no part", err=True)
+
+
+def _shown(path: Path) -> str:
+    """``path`` without ``..`` or ``.``: relative to the working folder when inside it."""
+    absolute = os.path.normpath(os.path.abspath(path))
+    relative = os.path.relpath(absolute)
+    return absolute if relative.startswith("..") else relative

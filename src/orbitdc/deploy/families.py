@@ -136,6 +136,8 @@ def _compute_target_short(ck: Check) -> Shortfall | None:
     target, t_idx = ck.target_pflops, ck.target_index
     if target is None or t_idx is None:
         return None
+    if ck.data.inputs.hold_target_through_horizon:  # the worst year from the target year on
+        t_idx += int(np.argmin(ck.plan.compute_pflops[t_idx:]))
     reached = float(ck.plan.compute_pflops[t_idx])
     short = target - reached
     if short <= _TOL * target:

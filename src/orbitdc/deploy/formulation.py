@@ -45,7 +45,8 @@ document             Pyomo                         unit
 ``max(B_y,u_K)/u_K`` ``budget_per_year_scale[Y]``  cost units (slack unit)
 ``min(B, kappa)/u_K`` ``budget_total_max``         cost units (``inf``: no cap)
 ``max(B,u_K)/u_K``   ``budget_total_scale``        cost units (slack unit)
-``T / u_C`` at y_T   ``compute_target_min[Y]``     compute units (``-inf`` other years)
+``T / u_C`` at y_T   ``compute_target_min[Y]``     compute units (``-inf`` other years, but
+                                                   from y_T on when the target is held)
 ``T / u_C``          ``compute_target_scale``      compute units (slack unit)
 ``C_min / u_C``      ``compute_floor``             compute units x yr (``-inf``: off)
 ``min(R, eps)/u_R``  ``risk_cap_max``              risk units (``inf``: no cap)
@@ -248,7 +249,8 @@ def method_values(data: ModelData, weights: Weights, limits: Limits,
     target_min = np.full(d.n_years, -_INF)
     target_scale = 1.0
     if t_value is not None and t_idx is not None:
-        target_min[t_idx] = t_value / d.compute_unit
+        held = d.n_years if d.inputs.hold_target_through_horizon else t_idx + 1
+        target_min[t_idx:held] = t_value / d.compute_unit
         target_scale = t_value / d.compute_unit
     on = elastic or {}
     family_weight = np.zeros(len(FAMILIES))

@@ -140,6 +140,9 @@ class DeploymentInputs:
     compute_target_pflops : float or None [PFLOP/s]
         Minimum compute in service in ``target_year``.
     target_year : int or None
+    hold_target_through_horizon : bool
+        Keep at least the compute target in service every year from ``target_year`` to the
+        end of the horizon (satellites retiring after the target year are replaced).
     risk_cap : float or None [risk]
         Cap on total risk over the horizon (min-cost objective, or a user constraint).
     allow_noncompliant_disposal : bool
@@ -159,6 +162,7 @@ class DeploymentInputs:
     min_shell_spacing_km: float = 0.0
     compute_target_pflops: float | None = None
     target_year: int | None = None
+    hold_target_through_horizon: bool = False
     risk_cap: float | None = None
     allow_noncompliant_disposal: bool = True
     metric: str = "debris_index"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,25 @@ from orbitdc.errors import OrbitdcError
 
 class CatalogReadError(OrbitdcError):
     """A catalog file that cannot be read at all (missing, empty, unknown format)."""
+
+
+class BadRecordsError(CatalogReadError):
+    """A catalog with rejected records, refused rather than screened without them.
+
+    The message names every rejected record on its own line, ``FILE:LINE: reason``, and ends
+    with the count; :attr:`catalog` holds the records that did load.
+    """
+
+    def __init__(self, catalog: ObjectCatalog):
+        self.catalog = catalog
+        lines = list(iter_problems(catalog))
+        n = len(catalog.problems)
+        total = n + len(catalog)
+        lines.append(
+            f"{catalog.source}: {n} of {total} record(s) rejected; correct them, or skip them "
+            f"(--skip-bad-records) to use the other {len(catalog)}"
+        )
+        super().__init__("\n".join(lines))
 
 
 @dataclass
@@ -58,6 +78,12 @@ class ObjectCatalog:
         self.names.append(name)
         self.ids.append(ident)
 
+    def require_clean(self) -> ObjectCatalog:
+        """Return the catalog, or raise :class:`BadRecordsError` if any record was rejected."""
+        if self.problems:
+            raise BadRecordsError(self)
+        return self
+
     def extend(self, other: ObjectCatalog) -> None:
         """Append every object and problem of another catalog."""
         self.satrecs += other.satrecs
@@ -66,8 +92,44 @@ class ObjectCatalog:
         self.problems += other.problems
 
 
-def _checksum_ok(line: str) -> bool:
-    return len(line) >= 69 and line[68].isdigit() and compute_checksum(line) == int(line[68])
+#: Fields of a TLE line that must be numbers: (first column, last column, name, kind), columns
+#: 1-based and inclusive as in the Space-Track format description. Kinds: ``decimal``
+#: (``-12.345``, ``.00000153``), ``implied`` (``-11606-4`` = -0.11606e-4), ``digits``.
+_TLE_FIELDS = {
+    "1": ((19, 32, "epoch", "decimal"),
+          (34, 43, "first derivative of mean motion", "decimal"),
+          (45, 52, "second derivative of mean motion", "implied"),
+          (54, 61, "B* drag term", "implied"),
+          (65, 68, "element set number", "digits")),
+    "2": ((9, 16, "inclination", "decimal"),
+          (18, 25, "right ascension of the ascending node", "decimal"),
+          (27, 33, "eccentricity", "digits"),
+          (35, 42, "argument of perigee", "decimal"),
+          (44, 51, "mean anomaly", "decimal"),
+          (53, 63, "mean motion", "decimal"),
+          (64, 68, "revolution number", "digits")),
+}
+_FIELD_PATTERNS = {
+    "decimal": re.compile(r" *[+-]?(\d+\.?\d*|\.\d+) *"),
+    "implied": re.compile(r" *[+-]?\d{1,5}[+-]?\d *"),
+    "digits": re.compile(r" *\d* *"),
+}
+
+
+def _line_problem(line: str) -> str | None:
+    """Why one TLE line is unusable (length, checksum, a field that is not a number), or None."""
+    if len(line.rstrip()) < 69:
+        return f"line {line[0]} is {len(line.rstrip())} characters long, a TLE line has 69"
+    if not line[68].isdigit():
+        return f"line {line[0]} has {line[68]!r} where the checksum digit belongs (column 69)"
+    expected = compute_checksum(line)
+    if expected != int(line[68]):
+        return f"checksum mismatch (line {line[0]} ends in {line[68]}, its checksum is {expected})"
+    for first, last, name, kind in _TLE_FIELDS[line[0]]:
+        text = line[first - 1:last]
+        if not _FIELD_PATTERNS[kind].fullmatch(text):
+            return f"{name} (columns {first}-{last}) = {text.strip()!r} is not a number"
+    return None
 
 
 def _init_error(sat: Satrec) -> str | None:
@@ -81,8 +143,9 @@ def parse_tle_text(text: str, source: str = "<text>") -> ObjectCatalog:
     """Parse TLE or 3LE text (name lines optional; ``0 NAME`` lines accepted).
 
     Lines starting with ``#`` and blank lines are ignored. A line 1 without a matching line 2,
-    a stray line 2, a checksum mismatch, mismatched catalog numbers or a record SGP4 rejects is
-    reported in :attr:`ObjectCatalog.problems` with its line number.
+    a stray line 2, a short line, a checksum mismatch, a numeric field holding anything but a
+    number, mismatched catalog numbers or a record SGP4 rejects is reported in
+    :attr:`ObjectCatalog.problems` with the number of the offending line.
     """
     cat = ObjectCatalog(source=source)
     lines = [(i, ln.rstrip("\r\n")) for i, ln in enumerate(text.splitlines(), start=1)]
@@ -99,10 +162,10 @@ def parse_tle_text(text: str, source: str = "<text>") -> ObjectCatalog:
                 continue
             num2, line2 = lines[k + 1]
             k += 2
-            reason = None
-            if not (_checksum_ok(line) and _checksum_ok(line2)):
-                reason = "checksum mismatch"
-            elif line[2:7] != line2[2:7]:
+            reason, where = _line_problem(line), num
+            if reason is None:
+                reason, where = _line_problem(line2), num2
+            if reason is None and line[2:7] != line2[2:7]:
                 reason = f"catalog numbers differ ({line[2:7].strip()} vs {line2[2:7].strip()})"
             if reason is None:
                 try:
@@ -112,7 +175,7 @@ def parse_tle_text(text: str, source: str = "<text>") -> ObjectCatalog:
                 else:
                     reason = _init_error(sat)
             if reason:
-                cat.problems.append((num, reason))
+                cat.problems.append((where, reason))
             else:
                 cat.add(sat, name, line[2:7].strip())
             name = ""

@@ -201,10 +201,14 @@ def parse_walker_spec(text: str, field_name: str = "population") -> WalkerShell:
     return WalkerShell(alt, inc, planes, total // planes, phasing, name=text)
 
 
-def parse_population_spec(text: str, epoch: datetime, field_name: str = "population") -> Population:
+def parse_population_spec(text: str, epoch: datetime, field_name: str = "population", *,
+                          skip_bad_records: bool = False) -> Population:
     """Build a population from a catalog path or a ``walker:...`` shell specification.
 
-    Shells get ``epoch`` as their element epoch (normally the start of the screening).
+    Shells get ``epoch`` as their element epoch (normally the start of the screening). A
+    catalog with rejected records raises
+    :class:`~orbitdc.environment.catalog.BadRecordsError` naming each, unless
+    ``skip_bad_records``.
     """
     if text.lower().startswith("walker:"):
         shell = parse_walker_spec(text, field_name)
@@ -213,4 +217,5 @@ def parse_population_spec(text: str, epoch: datetime, field_name: str = "populat
     if not path.exists():
         raise InputError(field_name, text,
                          "must be an existing catalog file or walker:ALT:INC:T/P/F")
-    return Population.from_catalog(read_catalog(path))
+    catalog = read_catalog(path)
+    return Population.from_catalog(catalog if skip_bad_records else catalog.require_clean())

@@ -142,8 +142,10 @@ def format_validation_error(path: Path, exc: ValidationError, data: dict[str, An
             lines.append(f"{path}: {where}{message}")
         elif found and not isinstance(value, dict):
             lines.append(f"{path}: {where} = {value!r}: {message}")
-        else:
+        elif where:
             lines.append(f"{path}: {where}: {message}")
+        else:  # a whole-file check names its fields in the message
+            lines.append(f"{path}: {message}")
     return "\n".join(lines)
 
 

@@ -157,6 +157,10 @@ class Deployment(_Section):
         None, gt=0.0, description="Compute in service required in target_year [PFLOP/s]."
     )
     target_year: int | None = Field(None, description="Year of the compute target.")
+    hold_target_through_horizon: bool = Field(
+        False, description="Keep the compute target in service from target_year to the end of "
+        "the horizon (replace satellites that retire), not only in target_year."
+    )
     budget_usd_total: float | None = Field(None, gt=0.0, description="Total spending cap.")
     budget_usd_per_year: float | None = Field(None, gt=0.0, description="Yearly spending cap.")
     risk_cap: float | None = Field(

@@ -278,6 +278,7 @@ def build_coefficients(
         min_shell_spacing_km=spec.shells.min_separation_km,
         compute_target_pflops=dep.compute_target_pflops,
         target_year=target_year,
+        hold_target_through_horizon=dep.hold_target_through_horizon,
         risk_cap=dep.risk_cap,
         allow_noncompliant_disposal=dep.allow_noncompliant_disposal,
         metric=spec.risk.metric,
@@ -286,3 +287,44 @@ def build_coefficients(
     )
     table.inputs.validate()
     return table
+
+
+def unlaunchable_classes(
+    masses_kg: Mapping[tuple[str, str], float],
+    payloads_kg: Mapping[str, tuple[str, float]],
+    vehicle: str,
+) -> list[str]:
+    """The size classes no flight can carry to any candidate shell, each in one sentence.
+
+    A satellite is never split across flights, so a class heavier than the vehicle's payload
+    to every shell can never be launched: the MILP only sees "compute reachable 0".
+
+    Parameters
+    ----------
+    masses_kg : mapping (shell key, class name) -> kg
+        Launch mass of a class on a shell.
+    payloads_kg : mapping shell key -> (shell label, kg)
+        Payload of one flight to each shell.
+    vehicle : str
+        The launcher's name, for the message.
+
+    Returns
+    -------
+    list of str
+        ``"S10000 (380 t) exceeds starship's 100 t to 500 km (53), its largest payload to a
+        candidate shell"``, quoting the class's mass on the shell the vehicle serves best.
+    """
+    if not payloads_kg:
+        return []
+    best = max(payloads_kg, key=lambda k: payloads_kg[k][1])
+    label, payload = payloads_kg[best]
+    out = []
+    for name in dict.fromkeys(c for _, c in masses_kg):
+        fits = [masses_kg[(key, c)] <= payloads_kg[key][1]
+                for key, c in masses_kg if c == name and key in payloads_kg]
+        if fits and not any(fits):
+            mass = masses_kg.get((best, name), min(m for (_, c), m in masses_kg.items()
+                                                   if c == name))
+            out.append(f"{name} ({mass / 1e3:,.0f} t) exceeds {vehicle}'s {payload / 1e3:,.0f} t "
+                       f"to {label}, its largest payload to a candidate shell")
+    return out

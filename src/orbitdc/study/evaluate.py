@@ -36,10 +36,18 @@ import numpy as np
 import optuna
 
 from orbitdc.assumptions import load_catalog
-from orbitdc.deploy import DeploymentInfeasible, DeploymentModel, Plan, SolverOptions
+from orbitdc.deploy import (
+    DeploymentInfeasible,
+    DeploymentModel,
+    DeploymentSolveError,
+    Plan,
+    SolverOptions,
+)
 from orbitdc.errors import InputError
 from orbitdc.spec.read import LoadedStudy
 from orbitdc.study.coefficients import CoefficientTable, build_coefficients
+from orbitdc.study.interrupt import STOP, ShieldedTrial, TrialInterrupted
+from orbitdc.study.recovery import worker_id
 from orbitdc.study.space import TrialChoices, suggest
 from orbitdc.study.summary import (
     Compliance,
@@ -53,6 +61,9 @@ from orbitdc.study.summary import (
     summary_attrs,
 )
 from orbitdc.study.sustainability import solve_with_environment
+
+#: Terminations of a solve that was cut short: its plan is never a trial's result.
+CUT_SHORT = ("interrupted", "error")
 
 #: Constraint names, always all set so every trial carries the same keys.
 CONSTRAINTS = ("valid", "milp_feasible", "collision_probability_per_sat",
@@ -76,6 +87,7 @@ class TrialEvaluator:
         self.results_dir = Path(results_dir)
         self.options = solver_options(loaded, workers or self.spec.search.workers)
         self.model: DeploymentModel | None = None
+        self.started: list[int] = []  # numbers of the trials this evaluator began
 
     # -- helpers -----------------------------------------------------------------------------
     def _empty(self) -> tuple[float, ...]:
@@ -100,17 +112,41 @@ class TrialEvaluator:
             self.model = DeploymentModel(table.inputs, self.options)
         else:
             self.model.update(table.inputs)
-
         def solve(model: DeploymentModel) -> Plan:
-            if self.spec.search.milp_objective == "min-cost":
-                return model.min_cost()
-            return model.maximize_ratio().plan
+            try:
+                if self.spec.search.milp_objective == "min-cost":
+                    plan = model.min_cost()
+                else:
+                    plan = model.maximize_ratio().plan
+            except DeploymentSolveError:
+                STOP.check()  # a solve cut short by a stop is an interruption, not a solver error
+                raise
+            STOP.check()  # a stop HiGHS swallowed: the plan is of a cut-off solve
+            cut = [r for r in plan.records if r.termination in CUT_SHORT]
+            if cut:  # e.g. a later Dinkelbach step cut off: the plan is not the answer
+                raise DeploymentSolveError(cut[0])
+            return plan
 
         return solve_with_environment(self.loaded, table, self.model, solve)
 
     # -- the objective -----------------------------------------------------------------------
     def __call__(self, trial: optuna.Trial) -> tuple[float, ...]:
-        """Evaluate one trial and return its objective values."""
+        """Evaluate one trial and return its objective values.
+
+        The trial first records its worker (``host:pid``: a trial left running by a worker that
+        died is found by it); a stop request (:data:`~orbitdc.study.interrupt.STOP`) during the
+        evaluation raises, so the trial fails instead of completing with a cut-off answer.
+        """
+        trial.set_user_attr("worker", worker_id())
+        self.started.append(trial.number)
+        try:
+            with STOP.abortable():
+                return self._evaluate(ShieldedTrial(trial))  # type: ignore[arg-type]
+        except TrialInterrupted:
+            trial.set_user_attr("failed_because", f"stopped by {STOP.signal_name}")
+            raise
+
+    def _evaluate(self, trial: optuna.Trial) -> tuple[float, ...]:
         timing: dict[str, float] = {}
         choices = suggest(trial, self.spec)
         delay = float(os.environ.get("ORBITDC_TRIAL_DELAY_S", "0") or 0)
@@ -163,6 +199,35 @@ class TrialEvaluator:
                   "cost": plan.total_cost_usd,
                   "environment_50y": 0.0 if environment is None else environment.environment_50y}
         return tuple(values[o] for o in self.spec.search.objectives)
+
+
+def after_target_notes(loaded: LoadedStudy, plan: Plan, tolerance: float = 0.01) -> list[str]:
+    """Say so when the compute in service falls below the target after the target year.
+
+    The target binds in ``target_year`` only (unless ``[deployment]
+    hold_target_through_horizon``), so the best plan may let satellites retire at the end of
+    their design life without replacing them: a fleet that peaks in the target year and
+    collapses after it. ``tolerance`` is the relative shortfall ignored (solver gaps).
+    """
+    dep = loaded.spec.deployment
+    target = dep.compute_target_pflops
+    years = list(plan.years)
+    if target is None or dep.hold_target_through_horizon:
+        return []
+    year = dep.target_year if dep.target_year is not None else years[-1]
+    t = years.index(year)
+    after = [float(v) for v in plan.compute_pflops[t + 1:]]
+    if not after or min(after) >= target * (1.0 - tolerance):
+        return []
+    low = t + 1 + after.index(min(after))
+    return [
+        f"compute in service falls after the target year: "
+        f"{float(plan.compute_pflops[t]):,.0f} PFLOP/s in {year}, {min(after):,.0f} PFLOP/s in "
+        f"{years[low]} ({100 * min(after) / target:.0f} % of the {target:,.0f} PFLOP/s target), "
+        f"{after[-1]:,.0f} in {years[-1]}: satellites retire and are not replaced; set "
+        f"[deployment] hold_target_through_horizon = true to keep the target through "
+        f"{years[-1]}"
+    ]
 
 
 def summarize(
@@ -270,6 +335,7 @@ def summarize(
         questions.append("Scored at analytic fidelity: confirm the chosen shells with "
                          "'sampled' or 'full' screening.")
     questions.extend(domain_warnings(loaded, table, active))
+    questions.extend(after_target_notes(loaded, plan))
     rationale = design_rationale(table, active, metric, intra, total_risk)
     summary = TrialSummary(
         status="ok",

@@ -7,11 +7,13 @@ share one study. The storage *is* the state: re-running the same command resumes
 
 Running trials send heartbeats; a worker that dies leaves its trial "stale", and the next worker
 to ask for a trial fails it and re-queues its parameters once
-(``RetryHeartbeatStaleTrialCallback``), so no trial is lost and none is counted twice.
+(:class:`orbitdc.study.recovery.RetryStaleTrial`), so no trial is lost and none is counted twice.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import random
 import time
@@ -21,17 +23,13 @@ from typing import Any
 
 import optuna
 from optuna.exceptions import ExperimentalWarning
-from optuna.storages import (
-    BaseStorage,
-    JournalStorage,
-    RDBStorage,
-    RetryHeartbeatStaleTrialCallback,
-)
+from optuna.storages import BaseStorage, JournalStorage, RDBStorage
 from optuna.storages.journal import JournalFileBackend
 
-from orbitdc.errors import InputError, StudyFileError
+from orbitdc.errors import InputError, OrbitdcError, StudyFileError
 from orbitdc.spec.read import LoadedStudy
 from orbitdc.spec.schema import StudySpec
+from orbitdc.study.recovery import RetryStaleTrial
 
 #: Heartbeat period and grace before a silent running trial is declared failed [s].
 HEARTBEAT_S = 10
@@ -65,21 +63,22 @@ def open_storage(url: str) -> BaseStorage:
     # documented way to recover trials of killed workers, so the warning is noise here.
     warnings.filterwarnings("ignore", category=ExperimentalWarning, module="optuna")
     warnings.filterwarnings("ignore", category=ExperimentalWarning, module="orbitdc")
-    retry = RetryHeartbeatStaleTrialCallback(max_retry=1)
+    retry = RetryStaleTrial()
     if url.startswith("journal:"):
         path = Path(url[len("journal:"):])
         path.parent.mkdir(parents=True, exist_ok=True)
         return JournalStorage(JournalFileBackend(str(path)))
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        check_sqlite(Path(url[len("sqlite:///"):]))
         # Several local processes share the file: wait for the write lock instead of failing.
-        return RDBStorage(
+        return _serialized(RDBStorage(
             url,
             engine_kwargs={"connect_args": {"timeout": 120}},
             heartbeat_interval=HEARTBEAT_S,
             grace_period=GRACE_S,
             heartbeat_stale_trial_callback=retry,
-        )
+        ))
     if url.startswith(("postgresql://", "postgresql+")):
         try:
             return _rdb_with_retries(url, retry)
@@ -97,8 +96,72 @@ def open_storage(url: str) -> BaseStorage:
     )
 
 
-def _rdb_with_retries(url: str, retry: RetryHeartbeatStaleTrialCallback,
-                      attempts: int = 6) -> RDBStorage:
+def _serialized(storage: RDBStorage) -> RDBStorage:
+    """Make every transaction on a SQLite study ``BEGIN IMMEDIATE``.
+
+    Python's sqlite3 opens a transaction only at the first write, so Optuna's "is this queued
+    trial still waiting? then it is mine" reads outside the write's transaction, and two local
+    workers could both take the same queued trial: one parameter set evaluated twice, and
+    "Cannot tell a COMPLETE trial" for the second. An immediate transaction takes the write
+    lock first, so the check and the update are one step (other processes wait for the lock,
+    up to the connection timeout).
+    """
+    from sqlalchemy import event
+
+    engine = storage.engine
+
+    @event.listens_for(engine, "connect")
+    def _driver_autocommit(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy's BEGIN below, not the driver's
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    engine.dispose()  # connections opened while Optuna set the file up
+    return storage
+
+
+class StorageError(OrbitdcError):
+    """A study storage that cannot be read; the message names it and what to do."""
+
+
+def check_sqlite(path: Path) -> None:
+    """Refuse a damaged SQLite study file before Optuna touches it.
+
+    Opens the file read-only and runs SQLite's ``PRAGMA quick_check`` (every page read once).
+    A new or empty file passes (Optuna creates its tables).
+
+    Raises
+    ------
+    StorageError
+        Naming the file and SQLite's finding; the file is left exactly as it was.
+    """
+    import sqlite3
+
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    finding = ""
+    try:
+        with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro",
+                                                uri=True, timeout=120)) as db:
+            rows = db.execute("PRAGMA quick_check").fetchall()
+        if rows != [("ok",)]:
+            finding = "; ".join(str(r[0]) for r in rows[:3])
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return  # another process is writing: the file is in use, not damaged
+        finding = str(exc)
+    except sqlite3.DatabaseError as exc:
+        finding = str(exc)
+    if finding:
+        raise StorageError(
+            f"{path}: not a readable study storage ({finding}); it is left as it is: move it "
+            "aside (or restore a copy) and run again to start the study afresh"
+        )
+
+
+def _rdb_with_retries(url: str, retry: RetryStaleTrial, attempts: int = 6) -> RDBStorage:
     """Open a server storage; retry when workers starting together race to create its tables.
 
     On an empty database every worker creates Optuna's tables; the losers of that race get an
@@ -132,13 +195,31 @@ def _redact(url: str) -> str:
     return url
 
 
-def make_sampler(spec: StudySpec, worker_index: int = 0) -> optuna.samplers.BaseSampler:
-    """The sampler a study names, seeded from the master seed and the worker index.
+def sampler_seed(master: int, worker_index: int, resumed_at: int = 0) -> int:
+    """Seed of one worker's sampler.
 
-    The multi-objective default changed in Optuna 5, so the sampler is always explicit.
+    A fresh study (``resumed_at`` = 0 stored trials) gets ``master * 1000003 + worker`` as
+    always, so it is reproducible; a resumed study mixes in how many trials it held, so the
+    sampler does not replay the draws of the first run (the same seed made a resumed random
+    or NSGA-II study repeat its first parameter sets exactly).
+    """
+    base = (master * 1_000_003 + worker_index) % (2**32)
+    if resumed_at <= 0:
+        return base
+    digest = hashlib.sha256(f"{base}:{resumed_at}".encode()).digest()
+    return int.from_bytes(digest[:4], "little")
+
+
+def make_sampler(spec: StudySpec, worker_index: int = 0,
+                 resumed_at: int = 0) -> optuna.samplers.BaseSampler:
+    """The sampler a study names, seeded by :func:`sampler_seed`.
+
+    The seed derives from the master seed, the worker index and, when the study is resumed,
+    the number of trials it holds. The multi-objective default changed in Optuna 5, so the
+    sampler is always explicit.
     """
     search = spec.search
-    seed = (spec.study.seed * 1_000_003 + worker_index) % (2**32)
+    seed = sampler_seed(spec.study.seed, worker_index, resumed_at)
     if search.sampler == "nsga2":
         return optuna.samplers.NSGAIISampler(population_size=search.population_size, seed=seed)
     if search.sampler == "tpe":
@@ -181,13 +262,18 @@ def create_or_load(
         sampler=make_sampler(spec, worker_index),
         load_if_exists=True,
     )
+    held = len(study.get_trials(deepcopy=False))
+    if held:  # resumed: new draws, not the first run's again
+        study.sampler = make_sampler(spec, worker_index, held)
     attrs = study.user_attrs
     if "study_sha256" not in attrs:
-        study.set_user_attr("study_sha256", loaded.sha256)
+        # The hash goes last: a worker that sees it (another one creating the study at the
+        # same moment) sees the objectives too.
         study.set_user_attr("study_file", str(loaded.path))
         study.set_user_attr("objectives", list(spec.search.objectives))
         study.set_user_attr("metric", spec.risk.metric)
         study.set_user_attr("spec", json.loads(spec.model_dump_json()))
+        study.set_user_attr("study_sha256", loaded.sha256)
         return study
     stored = attrs["study_sha256"]
     if list(attrs.get("objectives", [])) != list(spec.search.objectives):
