@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         ShellRisk,
     )
     from orbitdc.sizing.satellite import SatelliteDesign
+    from orbitdc.slots import SlotBudget, SlotPattern, SlotSurvey
     from orbitdc.study.coefficients import CoefficientTable, DesignPoint
     from orbitdc.study.runner import Progress as RunProgress
     from orbitdc.study.runner import RunOptions
@@ -64,6 +65,7 @@ __all__ = [
     "EvolutionReport",
     "build_report",
     "evolve",
+    "find_slots",
     "generic_satellite",
     "size_and_assess_risk",
     "load_study",
@@ -71,6 +73,9 @@ __all__ = [
     "satellite_technology",
     "screen",
     "size_satellite",
+    "slot_budget",
+    "slot_separation",
+    "slot_survey",
 ]
 
 
@@ -289,6 +294,106 @@ def screen(*args: Any, **kwargs: Any) -> Any:
     from orbitdc.screening import screen as _screen
 
     return _screen(*args, **kwargs)
+
+
+# ---- orbital slots ----------------------------------------------------------------------------
+def slot_budget(models_dir: str | os.PathLike[str] | None = None,
+                **overrides: float | None) -> SlotBudget:
+    """Station-keeping box and knowledge error of a slot (``models/slots.csv``, overridden)."""
+    from orbitdc.slots import SlotBudget
+
+    return SlotBudget.from_catalogs(models_dir, **overrides)
+
+
+def slot_separation(
+    *,
+    hard_body_radius_m: float | None = None,
+    power_kw: float | None = None,
+    altitude_km: float = 550.0,
+    inclination: str | float | InclinationFamily = "53",
+    budget: SlotBudget | None = None,
+    models_dir: str | os.PathLike[str] | None = None,
+) -> tuple[float, float, float]:
+    """Required separation within a shell and radial spacing of stacked shells [km, km].
+
+    The hard-body radius is given, or that of a satellite of ``power_kw`` sized at the shell
+    (:func:`size_satellite`), or the catalog's reference radius. Returns
+    ``(min_separation_km, radial_spacing_km, hard_body_radius_m)``
+    (:func:`orbitdc.slots.budget.required_separation_km`, ``radial_spacing_km``).
+    """
+    from orbitdc.slots import radial_spacing_km, required_separation_km
+
+    budget = budget or slot_budget(models_dir)
+    if hard_body_radius_m is None:
+        if power_kw is not None:
+            design = size_satellite(power_kw, altitude_km, inclination, models_dir=models_dir)
+            hard_body_radius_m = design.hard_body_radius_m
+        else:
+            hard_body_radius_m = budget.reference_hard_body_radius_m
+    return (required_separation_km(hard_body_radius_m, budget),
+            radial_spacing_km(hard_body_radius_m, budget), float(hard_body_radius_m))
+
+
+def find_slots(
+    altitude_km: float,
+    inclination: str | float | InclinationFamily = "53",
+    min_separation_km: float | None = None,
+    *,
+    power_kw: float | None = None,
+    hard_body_radius_m: float | None = None,
+    max_satellites: int | None = None,
+    planes_budget: int | None = None,
+    models_dir: str | os.PathLike[str] | None = None,
+    progress: ProgressCallback | None = None,
+) -> SlotPattern:
+    """The self-safe Walker pattern with the most satellites found for one shell.
+
+    Without ``min_separation_km`` the separation is the one a satellite needs
+    (:func:`slot_separation`: ``power_kw`` sized, a ``hard_body_radius_m``, or the catalog's
+    reference radius). The pattern is verified with SGP4
+    (:func:`orbitdc.slots.search.find_pattern`).
+    """
+    from orbitdc.slots.search import PLANES_BUDGET, find_pattern
+
+    if min_separation_km is None:
+        min_separation_km = slot_separation(hard_body_radius_m=hard_body_radius_m,
+                                            power_kw=power_kw, altitude_km=altitude_km,
+                                            inclination=inclination, models_dir=models_dir)[0]
+    family = (inclination if isinstance(inclination, InclinationFamily)
+              else InclinationFamily.parse(inclination, "inclination"))
+    return find_pattern(altitude_km, family, min_separation_km, max_satellites=max_satellites,
+                        planes_budget=planes_budget or PLANES_BUDGET, progress=progress)
+
+
+def slot_survey(
+    altitude_min_km: float = 400.0,
+    altitude_max_km: float = 1200.0,
+    inclinations: Sequence[str | float | InclinationFamily] = ("53",),
+    min_separation_km: float | None = None,
+    *,
+    radial_spacing_km: float | None = None,
+    altitude_step_km: float = 50.0,
+    power_kw: float | None = None,
+    hard_body_radius_m: float | None = None,
+    planes_budget: int | None = None,
+    models_dir: str | os.PathLike[str] | None = None,
+    progress: ProgressCallback | None = None,
+) -> SlotSurvey:
+    """Slots of every stacked shell between two altitudes (:func:`orbitdc.slots.slot_survey`).
+
+    The separation and radial spacing default to those of ``power_kw``, ``hard_body_radius_m``
+    or the catalog's reference radius (:func:`slot_separation`).
+    """
+    from orbitdc.slots import slot_survey as _survey
+    from orbitdc.slots.search import PLANES_BUDGET
+
+    separation, spacing, _ = slot_separation(hard_body_radius_m=hard_body_radius_m,
+                                             power_kw=power_kw, models_dir=models_dir)
+    return _survey(altitude_min_km, altitude_max_km, list(inclinations),
+                   min_separation_km if min_separation_km is not None else separation,
+                   radial_spacing_km if radial_spacing_km is not None else spacing,
+                   altitude_step_km=altitude_step_km,
+                   planes_budget=planes_budget or PLANES_BUDGET, progress=progress)
 
 
 def build_report(directories: Sequence[str | os.PathLike[str]], **kwargs: Any) -> ReportFiles:
