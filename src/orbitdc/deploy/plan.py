@@ -223,7 +223,7 @@ class Plan:
 
         ``peak_utilisation`` is the largest ``sum_c N_scy / Cap_sc`` over the years (1 = full).
         """
-        rows = []
+        rows: list[dict[str, Any]] = []
         if not self.occupancy.size:
             return rows
         for s, key in enumerate(self.shell_keys):
