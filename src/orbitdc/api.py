@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from orbitdc.errors import InputError
 from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.results import atomic_write_text, study_results_dir, write_csv, write_manifest
@@ -614,12 +616,45 @@ class Optimization:
     points: list[dict[str, Any]] = field(default_factory=list)
     environment: Any = None
 
+    def slot_rows(self) -> list[dict[str, Any]]:
+        """Slot utilisation of the headline plan's shells against their self-safe patterns.
+
+        Per used shell: the pattern of each class (``walker:...``), its slots, the capacity the
+        MILP used (``max_sats_per_shell`` may cap it), the peak satellites and the peak share of
+        the pattern's slots in use, ``max_y sum_c N_scy / T_sc``.
+        """
+        plan, table = self.plan, self.coefficients
+        rows = []
+        for s, key in enumerate(plan.shell_keys):
+            active = plan.active[s]  # (C, Y)
+            if active.sum() == 0:
+                continue
+            share = np.zeros(active.shape[1])
+            patterns = {}
+            for c, name in enumerate(plan.class_names):
+                slot = table.slots.get((key, name))
+                if slot is None:
+                    continue
+                share += active[c] / max(slot.satellites, 1)
+                patterns[name] = {"pattern": slot.pattern, "slots": slot.satellites,
+                                  "min_separation_km": slot.min_separation_km,
+                                  "required_separation_km": slot.required_separation_km}
+            t = int(np.argmax(share))
+            rows.append({"shell": key, "patterns": patterns,
+                         "milp_capacity_by_class": {c: int(plan.class_capacity[s, j])
+                                                    for j, c in enumerate(plan.class_names)},
+                         "peak_satellites": int(active.sum(axis=0).max()),
+                         "peak_slot_utilisation": float(share[t]) if patterns else None,
+                         "peak_milp_utilisation": float(plan.occupancy[s].max()),
+                         "peak_year": int(plan.years[t])})
+        return rows
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document ``orbitdc optimize`` writes and prints."""
         from dataclasses import asdict
 
         base: dict[str, Any] = {"objective": self.objective, "study_file": self.study_file,
-                                "study_sha256": self.study_sha256}
+                                "study_sha256": self.study_sha256, "slots": self.slot_rows()}
         if self.environment is not None:
             env = asdict(self.environment)
             env.pop("series", None)
@@ -713,11 +748,19 @@ class Study:
         return [SizedDesign(name, key, design) for name, key, design in size_study(self.loaded)]
 
     def coefficients(self, point: DesignPoint | None = None, *,
-                     progress: ProgressCallback | None = None) -> CoefficientTable:
-        """Size, assess and cost every (shell, class) pair: the deployment MILP's inputs."""
-        from orbitdc.study.coefficients import build_coefficients
+                     progress: ProgressCallback | None = None,
+                     slot_cache: str | os.PathLike[str] | None = None) -> CoefficientTable:
+        """Size, assess and cost every (shell, class) pair: the deployment MILP's inputs.
 
-        return build_coefficients(self.loaded, point, progress=progress)
+        ``slot_cache`` names a JSON file that keeps the slot searches of the candidate shells
+        (``results/<study>/cache/slots.json`` for the command line); without it they are kept
+        for this process only.
+        """
+        from orbitdc.study.coefficients import build_coefficients
+        from orbitdc.study.slots import SlotCache
+
+        cache = SlotCache(None if slot_cache is None else Path(slot_cache))
+        return build_coefficients(self.loaded, point, progress=progress, slot_cache=cache)
 
     def risk(self, class_name: str, shell_key: str, *, satellites: int = 1,
              **overrides: object) -> RiskAssessment:
@@ -794,6 +837,7 @@ class Study:
         points: int | None = None,
         with_cost: bool | None = None,
         progress: Callable[[str, int | None, int | None], None] | None = None,
+        slot_cache: str | os.PathLike[str] | None = None,
     ) -> Optimization:
         """Solve the deployment MILP at the study's design point.
 
@@ -806,6 +850,8 @@ class Study:
             Pareto points and whether cost is a third objective [default: the study's].
         progress : callable, optional
             ``progress(stage, done, total)`` during sizing and solving.
+        slot_cache : path, optional
+            JSON file keeping the slot searches (:meth:`coefficients`).
         """
         from orbitdc.deploy import DeploymentModel
 
@@ -815,9 +861,9 @@ class Study:
 
         def sizing_progress(done: int, total: int) -> None:
             if progress:
-                progress("sizing and risk per shell and class", done, total)
+                progress("sizing, slots and risk per shell and class", done, total)
 
-        table = self.coefficients(progress=sizing_progress)
+        table = self.coefficients(progress=sizing_progress, slot_cache=slot_cache)
         if progress:
             progress(f"solving ({objective})", None, None)
         model = DeploymentModel(table.inputs, self.solver_options())
