@@ -117,8 +117,17 @@ class TrialEvaluator:
         if delay > 0:
             time.sleep(delay)
         tick = time.perf_counter()
+        from orbitdc.study.slots import SlotCache
+
+        slots = SlotCache(self.results_dir / "cache" / "slots.json")
+        stage = _StageReporter(trial)
+
+        def sizing(done: int, total: int) -> None:
+            stage(f"sizing, slots and risk {done}/{total}")
+
         try:
-            table = build_coefficients(self.loaded, choices.point)
+            table = build_coefficients(self.loaded, choices.point, progress=sizing,
+                                       slot_cache=slots)
         except InputError as exc:
             timing["sizing"] = time.perf_counter() - tick
             return self._reject(trial, "invalid", str(exc), timing)
@@ -126,10 +135,12 @@ class TrialEvaluator:
         tick = time.perf_counter()
         from orbitdc.study.geometry import score_geometry
 
-        geometry = score_geometry(self.loaded, table, choices, self.results_dir)
-        if geometry.point is not None:
-            table = build_coefficients(self.loaded, geometry.point)
+        geometry = score_geometry(self.loaded, table, choices, self.results_dir, stage)
+        if geometry.point is not None and geometry.point != choices.point:
+            stage("coefficients with the screened geometry")
+            table = build_coefficients(self.loaded, geometry.point, slot_cache=slots)
         timing["screening"] = time.perf_counter() - tick
+        stage("solving the deployment MILP", force=True)
         tick = time.perf_counter()
         builds_before = 0 if self.model is None else self.model.builds
         try:
@@ -163,6 +174,28 @@ class TrialEvaluator:
                   "cost": plan.total_cost_usd,
                   "environment_50y": 0.0 if environment is None else environment.environment_50y}
         return tuple(values[o] for o in self.spec.search.objectives)
+
+
+class _StageReporter:
+    """What a running trial is doing, in its ``stage`` user attribute.
+
+    Written at most every :data:`STAGE_INTERVAL_S`; ``orbitdc run`` shows it beside its
+    progress bar.
+    """
+
+    def __init__(self, trial: optuna.Trial):
+        self.trial = trial
+        self.last = 0.0
+
+    def __call__(self, text: str, force: bool = False) -> None:
+        now = time.monotonic()
+        if force or now - self.last >= STAGE_INTERVAL_S:
+            self.last = now
+            self.trial.set_user_attr("stage", text)
+
+
+#: Least time between two stage reports of a running trial [s].
+STAGE_INTERVAL_S = 2.0
 
 
 def summarize(
