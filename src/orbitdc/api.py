@@ -52,6 +52,9 @@ if TYPE_CHECKING:
     from orbitdc.study.runner import Progress as RunProgress
     from orbitdc.study.runner import RunOptions
 
+#: Plane counts each cell of :func:`slot_survey` examines (a single shell's search: 192).
+SURVEY_PLANES_BUDGET = 48
+
 #: Objectives of :meth:`Study.optimize`.
 OBJECTIVES = ("ratio", "pareto", "min-cost")
 
@@ -384,10 +387,10 @@ def slot_survey(
     """Slots of every stacked shell between two altitudes (:func:`orbitdc.slots.slot_survey`).
 
     The separation and radial spacing default to those of ``power_kw``, ``hard_body_radius_m``
-    or the catalog's reference radius (:func:`slot_separation`).
+    or the catalog's reference radius (:func:`slot_separation`); each cell's search examines
+    :data:`SURVEY_PLANES_BUDGET` plane counts unless ``planes_budget`` says otherwise.
     """
     from orbitdc.slots import slot_survey as _survey
-    from orbitdc.slots.search import PLANES_BUDGET
 
     separation, spacing, _ = slot_separation(hard_body_radius_m=hard_body_radius_m,
                                              power_kw=power_kw, models_dir=models_dir)
@@ -395,7 +398,7 @@ def slot_survey(
                    min_separation_km if min_separation_km is not None else separation,
                    radial_spacing_km if radial_spacing_km is not None else spacing,
                    altitude_step_km=altitude_step_km,
-                   planes_budget=planes_budget or PLANES_BUDGET, progress=progress)
+                   planes_budget=planes_budget or SURVEY_PLANES_BUDGET, progress=progress)
 
 
 def build_report(directories: Sequence[str | os.PathLike[str]], **kwargs: Any) -> ReportFiles:

@@ -29,7 +29,8 @@ from orbitdc.orbits.inclination import InclinationFamily
 @click.option("--max-satellites", type=click.IntRange(min=1), default=None,
               help="Largest pattern wanted.")
 @click.option("--planes-budget", type=click.IntRange(min=1), default=None,
-              help="Plane counts the search examines [default: 128]; more finds more.")
+              help="Plane counts the search examines [default: 192, 48 per survey cell]; more "
+                   "finds more.")
 @click.option("--survey", is_flag=True,
               help="Survey a band of altitudes: slots per shell, shells that stack, total.")
 @click.option("--altitude-min-km", type=click.FloatRange(150.0, 2000.0), default=400.0,
