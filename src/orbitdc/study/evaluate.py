@@ -48,6 +48,7 @@ from orbitdc.study.summary import (
     Margin,
     RiskBreakdown,
     ShellPlan,
+    SlotCapacity,
     TrialSummary,
     fleet_by_year,
     summary_attrs,
@@ -340,8 +341,24 @@ def summarize(
         choices={} if choices is None else {
             k: (v if isinstance(v, int | float | str) else str(v))
             for k, v in choices.params.items()},
+        slots=slot_capacities(table),
     )
     return summary, constraints
+
+
+def slot_capacities(table: CoefficientTable) -> list[SlotCapacity]:
+    """The self-safe slots of every candidate shell, per class (empty without slots)."""
+    out = []
+    for shell in table.inputs.shells:
+        found = {name: sl for (key, name), sl in table.slots.items() if key == shell.key}
+        if not found:
+            continue
+        out.append(SlotCapacity(
+            key=shell.key, altitude_km=float(shell.altitude_km), inclination=shell.inclination,
+            slots_by_class={c: int(sl.satellites) for c, sl in found.items()},
+            patterns={c: sl.pattern for c, sl in found.items()},
+            min_separation_km={c: float(sl.min_separation_km) for c, sl in found.items()}))
+    return out
 
 
 def domain_warnings(loaded: LoadedStudy, table: CoefficientTable,
