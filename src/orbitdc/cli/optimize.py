@@ -68,8 +68,9 @@ def optimize(study_path: Path, objective: str | None, points: int | None, with_c
         def show(stage: str, done: int | None, total: int | None) -> None:
             bar.update(task, description=stage, completed=done or 0, total=total)
 
+        # the cache file is written only once the study passed its checks
         result = study.optimize(objective, points=points, with_cost=with_cost, progress=show,
-                                slot_cache=study.results_dir(results_dir) / "cache"
+                                slot_cache=Path(results_dir) / study.name / "cache"
                                 / "slots.json")
     out = study.results_dir(results_dir) / "optimize"
     result.write(out)
