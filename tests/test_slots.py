@@ -322,3 +322,36 @@ def test_api_survey_small():
     assert survey.cells[0].shells == 4  # band 540-550 km: 10 km / 2.5 km
     assert survey.total_slots == sum(c.slots for c in survey.cells)
     assert all(c.pattern.min_separation_km >= 50.0 for c in survey.cells)
+
+
+# -- intra-shell terms from the pattern -------------------------------------------------------
+
+
+def test_intra_terms_from_the_pattern_geometry():
+    """Approaches closer than the own decision distance are maneuvers, E(d*) / 2T per N^2; the
+    protected collisions follow the pattern's misses; far misses leave the reliability floor."""
+    import orbitdc
+    from orbitdc.api import generic_satellite
+    from orbitdc.environment.debris import DebrisEnvironment
+    from orbitdc.risk.intra import PatternEncounters
+    from orbitdc.risk.model import assess_satellite, intra_coefficients
+
+    sat = generic_satellite(mass_kg=2000.0, cross_section_m2=400.0,
+                                    hard_body_radius_m=60.0, altitude_km=550.0)
+    settings = orbitdc.risk_settings()
+    risk = assess_satellite(sat, settings, DebrisEnvironment.load())
+    revs = 5500.0
+    far = PatternEncounters(10_000, 5.0, np.array([5.0, 6.0, 7.0]), revs, 0.0)
+    near = PatternEncounters(10_000, 0.0, np.array([0.0, 0.0, 6.0]), revs, 0.0)
+    k_far = intra_coefficients(sat, risk, settings, far)
+    k_near = intra_coefficients(sat, risk, settings, near)
+    k_none = intra_coefficients(sat, risk, settings)
+    assert k_near.collisions > k_far.collisions
+    assert k_near.maneuvers - k_far.maneuvers == pytest.approx(2 * revs / (2 * 10_000),
+                                                               rel=1e-9)
+    assert k_far.coordination_factor <= 1.0
+    # kilometres apart, the floor dominates as in the unslotted model at 1 km
+    assert k_far.collisions == pytest.approx(k_none.collisions, rel=0.5)
+    # the control allowance eats into every miss
+    shrunk = PatternEncounters(10_000, 5.0, np.array([5.0, 6.0, 7.0]), revs, 5.0)
+    assert intra_coefficients(sat, risk, settings, shrunk).maneuvers > k_far.maneuvers
