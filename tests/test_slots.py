@@ -347,7 +347,8 @@ def test_intra_terms_from_the_pattern_geometry():
     k_near = intra_coefficients(sat, risk, settings, near)
     k_none = intra_coefficients(sat, risk, settings)
     assert k_near.collisions > k_far.collisions
-    assert k_near.maneuvers - k_far.maneuvers == pytest.approx(2 * revs / (2 * 10_000),
+    kept = (1.0 - settings.uncoordinated_fraction) ** 2  # pairs that kept coordination
+    assert k_near.maneuvers - k_far.maneuvers == pytest.approx(kept * 2 * revs / (2 * 10_000),
                                                                rel=1e-9)
     assert k_far.coordination_factor <= 1.0
     # kilometres apart, the floor dominates as in the unslotted model at 1 km

@@ -267,7 +267,8 @@ def _slots_panel(ax: Axes, chart: Chart, summary: TrialSummary) -> None:
         ax.plot(x, y, color=f"C{k}", alpha=0.6)
         sc = ax.scatter(x, y, color=f"C{k}", s=24, label=f"slots, {fam}", zorder=3)
         chart.mark(sc, [{"data-tip": f"{r.key}: " + ", ".join(
-            f"{c} {n:,} ({r.patterns[c].split(':')[-1]}, {r.min_separation_km[c]:.2f} km)"
+            f"{c} {n:,} ({r.patterns_by_class[c].split(':')[-1]}, "
+            f"{r.min_separation_km_by_class[c]:.2f} km)"
             for c, n in r.slots_by_class.items()), "class": "mark"} for r in sel])
         used = [(r.altitude_km, peak[r.key]) for r in sel if peak.get(r.key)]
         if used:

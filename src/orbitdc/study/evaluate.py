@@ -356,8 +356,9 @@ def slot_capacities(table: CoefficientTable) -> list[SlotCapacity]:
         out.append(SlotCapacity(
             key=shell.key, altitude_km=float(shell.altitude_km), inclination=shell.inclination,
             slots_by_class={c: int(sl.satellites) for c, sl in found.items()},
-            patterns={c: sl.pattern for c, sl in found.items()},
-            min_separation_km={c: float(sl.min_separation_km) for c, sl in found.items()}))
+            patterns_by_class={c: sl.pattern for c, sl in found.items()},
+            min_separation_km_by_class={c: float(sl.min_separation_km)
+                                        for c, sl in found.items()}))
     return out
 
 

@@ -88,9 +88,9 @@ class SlotCapacity:
     inclination : str
     slots_by_class : dict of str to int
         Satellites of the best self-safe pattern found at each class's separation.
-    patterns : dict of str to str
+    patterns_by_class : dict of str to str
         Those patterns, ``walker:ALT:INC:T/P/F``.
-    min_separation_km : dict of str to float [km]
+    min_separation_km_by_class : dict of str to float [km]
         Their SGP4 minimum distances.
     """
 
@@ -98,8 +98,8 @@ class SlotCapacity:
     altitude_km: float
     inclination: str
     slots_by_class: dict[str, int]
-    patterns: dict[str, str]
-    min_separation_km: dict[str, float]
+    patterns_by_class: dict[str, str]
+    min_separation_km_by_class: dict[str, float]
 
 
 @dataclass(frozen=True)
