@@ -14,6 +14,7 @@ BENCHMARKS = [
     ["lifetime.py"],
     ["risk_audit.py"],
     ["environment.py"],  # pyssem's side only when benchmarks/pyssem/setup.sh made .venv-pyssem
+    ["slots.py"],
 ]
 
 if __name__ == "__main__":

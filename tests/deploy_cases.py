@@ -31,8 +31,13 @@ def tiny_inputs(
     n_years: int = 3,
     target: bool = True,
     budget: bool = True,
+    class_capacities: bool = False,
 ) -> DeploymentInputs:
-    """A 3 shells x 2 classes x 3 years case with tight integers (caps 1-3, 1-2 flights/yr)."""
+    """A 3 shells x 2 classes x 3 years case with tight integers (caps 1-3, 1-2 flights/yr).
+
+    With ``class_capacities`` every shell also gets slots per class (``capacity_by_class``,
+    each in ``1..capacity_sats``, one class at ``capacity_sats``).
+    """
     alts = [500.0, 512.0, 560.0, 610.0][:n_shells]
     shells = []
     for i, h in enumerate(alts):
@@ -56,6 +61,11 @@ def tiny_inputs(
                 cost_usd=float(rng.uniform(10e6, 40e6)),
                 compute_pflops=float(np.round(rng.uniform(20.0, 100.0), 3)),
                 risk_per_sat_year=float(rng.uniform(1e-5, 1e-3)))
+    if class_capacities:
+        for i, sh in enumerate(shells):
+            caps = {cl.name: int(rng.integers(1, sh.capacity_sats + 1)) for cl in classes}
+            caps[classes[int(rng.integers(0, len(classes)))].name] = sh.capacity_sats
+            shells[i] = ShellOption(**{**sh.__dict__, "capacity_by_class": caps})
     flights = [float(rng.integers(1, 3)) for _ in range(n_years)]
     budget_year = [float(rng.uniform(60e6, 150e6)) for _ in range(n_years)] if budget else None
     years = list(range(2030, 2030 + n_years))
@@ -116,8 +126,9 @@ def _shell_options(inp: DeploymentInputs, s: int, flights: int) -> list[tuple[tu
     ubs = []
     for cl in inp.classes:
         co = inp.coefficients.get((sh.key, cl.name))
-        ok = co is not None and co.mass_kg <= sh.payload_kg_per_flight and sh.capacity_sats > 0
-        ubs.append(min(sh.capacity_sats, cl.max_per_flight * flights) if ok else 0)
+        cap = (sh.capacity_by_class or {}).get(cl.name, sh.capacity_sats)
+        ok = co is not None and co.mass_kg <= sh.payload_kg_per_flight and cap > 0
+        ubs.append(min(cap, cl.max_per_flight * flights) if ok else 0)
     out = []
     for xs in itertools.product(*(range(u + 1) for u in ubs)):
         mass = sum(inp.coefficients[(sh.key, cl.name)].mass_kg * x
@@ -170,8 +181,11 @@ def enumerate_plans(inp: DeploymentInputs, max_plans: int = 400_000) -> Enumerat
             lo = max(0, y - cl.design_life_years + 1)
             active[:, :, c, y] = x[:, :, c, lo:y + 1].sum(axis=-1)
     n_sat = active.sum(axis=2)  # (n, S, Y)
-    cap = np.array([sh.capacity_sats for sh in inp.shells])
-    feasible = np.all(n_sat <= cap[None, :, None], axis=(1, 2))
+    # slots: a shell is full when sum_c N_sc / Cap_sc reaches 1
+    cap_sc = np.array([[(sh.capacity_by_class or {}).get(cl.name, sh.capacity_sats)
+                        for cl in inp.classes] for sh in inp.shells], dtype=float)
+    share = np.einsum("nscy,sc->nsy", active, 1.0 / np.maximum(cap_sc, 1.0))
+    feasible = np.all(share <= 1.0 + 1e-9, axis=(1, 2))
     used = n_sat.sum(axis=2) > 0  # (n, S)
     alt = np.array([sh.altitude_km for sh in inp.shells])
     for i in range(S):

@@ -205,3 +205,15 @@ def test_compute_target_shortfall_equals_enumerated_best():
         assert f"{math.floor(inp.compute_target_pflops - reach):,}"[:2] in diag.message
         return
     pytest.skip("no suitable seed")  # pragma: no cover
+
+
+@FEW
+@given(SEEDS)
+def test_class_capacities_match_enumeration(seed):
+    """Slots per class: the shell is full when sum_c N_sc / Cap_sc = 1 (orbitdc.slots)."""
+    inp, enum = _case(seed, target=False, class_capacities=True)
+    best = enum.best(enum.compute)
+    plan = _model(inp).maximize_compute()
+    _assert_feasible_plan(enum, plan)
+    assert plan.total_compute_pflop_years == pytest.approx(enum.compute[best], rel=1e-9)
+    assert plan.occupancy.max() <= 1.0 + 1e-9

@@ -59,6 +59,8 @@ def _cases():
     yield "tiny without budget or target", tiny_inputs(np.random.default_rng(3), budget=False,
                                                       target=False)
     yield "medium", _medium()
+    yield "tiny with slots per class", tiny_inputs(np.random.default_rng(8),
+                                                   class_capacities=True)
 
 
 def _lp(highs) -> dict[str, np.ndarray]:
@@ -83,7 +85,8 @@ def _solve(model: DeploymentModel, weights: Weights, limits: Limits, elastic):
                        elastic=elastic)
 
 
-@pytest.mark.parametrize("case", ["tiny", "tiny without budget or target", "medium"])
+@pytest.mark.parametrize("case", ["tiny", "tiny without budget or target", "medium",
+                                  "tiny with slots per class"])
 def test_highs_gets_what_pyomos_interface_would_send(case):
     inp = dict(_cases())[case]
     model = DeploymentModel(inp, EXACT)

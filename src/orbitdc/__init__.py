@@ -7,7 +7,8 @@ The Python API, in three lines::
     best = study.optimize("ratio")          # best.plan: shells, classes, launches per year
 
 and without a study file: ``orbitdc.size_satellite(...)``, ``orbitdc.assess_risk(design)``,
-``orbitdc.screen(...)``, ``orbitdc.build_report([...])`` (:mod:`orbitdc.api`).
+``orbitdc.screen(...)``, ``orbitdc.find_slots(...)``, ``orbitdc.slot_survey(...)``,
+``orbitdc.build_report([...])`` (:mod:`orbitdc.api`).
 
 The package is organised as a pipeline, one subpackage per stage (design/architecture.md)::
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
         assess_risk,
         build_report,
         evolve,
+        find_slots,
         generic_satellite,
         load_study,
         read_population,
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
         screen,
         size_and_assess_risk,
         size_satellite,
+        slot_survey,
     )
 
 __all__ = [
@@ -54,6 +57,7 @@ __all__ = [
     "assess_risk",
     "build_report",
     "evolve",
+    "find_slots",
     "generic_satellite",
     "load_study",
     "read_population",
@@ -62,6 +66,7 @@ __all__ = [
     "screen",
     "size_and_assess_risk",
     "size_satellite",
+    "slot_survey",
 ]
 
 #: Names re-exported from :mod:`orbitdc.api`.

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from orbitdc.errors import InputError
 from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.results import (
@@ -52,9 +54,13 @@ if TYPE_CHECKING:
         ShellRisk,
     )
     from orbitdc.sizing.satellite import SatelliteDesign
+    from orbitdc.slots import SlotBudget, SlotPattern, SlotSurvey
     from orbitdc.study.coefficients import CoefficientTable, DesignPoint
     from orbitdc.study.runner import Progress as RunProgress
     from orbitdc.study.runner import RunOptions
+
+#: Plane counts each cell of :func:`slot_survey` examines (a single shell's search: 192).
+SURVEY_PLANES_BUDGET = 48
 
 #: Objectives of :meth:`Study.optimize`.
 OBJECTIVES = ("ratio", "pareto", "min-cost")
@@ -72,6 +78,7 @@ __all__ = [
     "EvolutionReport",
     "build_report",
     "evolve",
+    "find_slots",
     "generic_satellite",
     "size_and_assess_risk",
     "load_study",
@@ -80,6 +87,9 @@ __all__ = [
     "satellite_technology",
     "screen",
     "size_satellite",
+    "slot_budget",
+    "slot_separation",
+    "slot_survey",
 ]
 
 
@@ -342,6 +352,106 @@ def screen(*args: Any, **kwargs: Any) -> Any:
     return _screen(*args, **kwargs)
 
 
+# ---- orbital slots ----------------------------------------------------------------------------
+def slot_budget(models_dir: str | os.PathLike[str] | None = None,
+                **overrides: float | None) -> SlotBudget:
+    """Station-keeping box and knowledge error of a slot (``models/slots.csv``, overridden)."""
+    from orbitdc.slots import SlotBudget
+
+    return SlotBudget.from_catalogs(models_dir, **overrides)
+
+
+def slot_separation(
+    *,
+    hard_body_radius_m: float | None = None,
+    power_kw: float | None = None,
+    altitude_km: float = 550.0,
+    inclination: str | float | InclinationFamily = "53",
+    budget: SlotBudget | None = None,
+    models_dir: str | os.PathLike[str] | None = None,
+) -> tuple[float, float, float]:
+    """Required separation within a shell and radial spacing of stacked shells [km, km].
+
+    The hard-body radius is given, or that of a satellite of ``power_kw`` sized at the shell
+    (:func:`size_satellite`), or the catalog's reference radius. Returns
+    ``(min_separation_km, radial_spacing_km, hard_body_radius_m)``
+    (:func:`orbitdc.slots.budget.required_separation_km`, ``radial_spacing_km``).
+    """
+    from orbitdc.slots import radial_spacing_km, required_separation_km
+
+    budget = budget or slot_budget(models_dir)
+    if hard_body_radius_m is None:
+        if power_kw is not None:
+            design = size_satellite(power_kw, altitude_km, inclination, models_dir=models_dir)
+            hard_body_radius_m = design.hard_body_radius_m
+        else:
+            hard_body_radius_m = budget.reference_hard_body_radius_m
+    return (required_separation_km(hard_body_radius_m, budget),
+            radial_spacing_km(hard_body_radius_m, budget), float(hard_body_radius_m))
+
+
+def find_slots(
+    altitude_km: float,
+    inclination: str | float | InclinationFamily = "53",
+    min_separation_km: float | None = None,
+    *,
+    power_kw: float | None = None,
+    hard_body_radius_m: float | None = None,
+    max_satellites: int | None = None,
+    planes_budget: int | None = None,
+    models_dir: str | os.PathLike[str] | None = None,
+    progress: ProgressCallback | None = None,
+) -> SlotPattern:
+    """The self-safe Walker pattern with the most satellites found for one shell.
+
+    Without ``min_separation_km`` the separation is the one a satellite needs
+    (:func:`slot_separation`: ``power_kw`` sized, a ``hard_body_radius_m``, or the catalog's
+    reference radius). The pattern is verified with SGP4
+    (:func:`orbitdc.slots.search.find_pattern`).
+    """
+    from orbitdc.slots.search import PLANES_BUDGET, find_pattern
+
+    if min_separation_km is None:
+        min_separation_km = slot_separation(hard_body_radius_m=hard_body_radius_m,
+                                            power_kw=power_kw, altitude_km=altitude_km,
+                                            inclination=inclination, models_dir=models_dir)[0]
+    family = (inclination if isinstance(inclination, InclinationFamily)
+              else InclinationFamily.parse(inclination, "inclination"))
+    return find_pattern(altitude_km, family, min_separation_km, max_satellites=max_satellites,
+                        planes_budget=planes_budget or PLANES_BUDGET, progress=progress)
+
+
+def slot_survey(
+    altitude_min_km: float = 400.0,
+    altitude_max_km: float = 1200.0,
+    inclinations: Sequence[str | float | InclinationFamily] = ("53",),
+    min_separation_km: float | None = None,
+    *,
+    radial_spacing_km: float | None = None,
+    altitude_step_km: float = 50.0,
+    power_kw: float | None = None,
+    hard_body_radius_m: float | None = None,
+    planes_budget: int | None = None,
+    models_dir: str | os.PathLike[str] | None = None,
+    progress: ProgressCallback | None = None,
+) -> SlotSurvey:
+    """Slots of every stacked shell between two altitudes (:func:`orbitdc.slots.slot_survey`).
+
+    The separation and radial spacing default to those of ``power_kw``, ``hard_body_radius_m``
+    or the catalog's reference radius (:func:`slot_separation`); each cell's search examines
+    :data:`SURVEY_PLANES_BUDGET` plane counts unless ``planes_budget`` says otherwise.
+    """
+    from orbitdc.slots import slot_survey as _survey
+
+    separation, spacing, _ = slot_separation(hard_body_radius_m=hard_body_radius_m,
+                                             power_kw=power_kw, models_dir=models_dir)
+    return _survey(altitude_min_km, altitude_max_km, list(inclinations),
+                   min_separation_km if min_separation_km is not None else separation,
+                   radial_spacing_km if radial_spacing_km is not None else spacing,
+                   altitude_step_km=altitude_step_km,
+                   planes_budget=planes_budget or SURVEY_PLANES_BUDGET, progress=progress)
+
+
 def build_report(directories: Sequence[str | os.PathLike[str]], **kwargs: Any) -> ReportFiles:
     """Write the report of a results folder (:func:`orbitdc.report.build.build_report`)."""
     from orbitdc.report.build import build_report as _build
@@ -567,12 +677,46 @@ class Optimization:
     environment: Any = None
     notes: list[str] = field(default_factory=list)
 
+    def slot_rows(self) -> list[dict[str, Any]]:
+        """Slot utilisation of the headline plan's shells against their self-safe patterns.
+
+        Per used shell: the pattern of each class (``walker:...``), its slots, the capacity the
+        MILP used (``max_sats_per_shell`` may cap it), the peak satellites and the peak share of
+        the pattern's slots in use, ``max_y sum_c N_scy / T_sc``.
+        """
+        plan, table = self.plan, self.coefficients
+        rows = []
+        for s, key in enumerate(plan.shell_keys):
+            active = plan.active[s]  # (C, Y)
+            if active.sum() == 0:
+                continue
+            share = np.zeros(active.shape[1])
+            patterns = {}
+            for c, name in enumerate(plan.class_names):
+                slot = table.slots.get((key, name))
+                if slot is None:
+                    continue
+                share += active[c] / max(slot.satellites, 1)
+                patterns[name] = {"pattern": slot.pattern, "slots": slot.satellites,
+                                  "min_separation_km": slot.min_separation_km,
+                                  "required_separation_km": slot.required_separation_km}
+            t = int(np.argmax(share))
+            rows.append({"shell": key, "patterns": patterns,
+                         "milp_capacity_by_class": {c: int(plan.class_capacity[s, j])
+                                                    for j, c in enumerate(plan.class_names)},
+                         "peak_satellites": int(active.sum(axis=0).max()),
+                         "peak_slot_utilisation": float(share[t]) if patterns else None,
+                         "peak_milp_utilisation": float(plan.occupancy[s].max()),
+                         "peak_year": int(plan.years[t])})
+        return rows
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document ``orbitdc optimize`` writes and prints."""
         from dataclasses import asdict
 
         base: dict[str, Any] = {"objective": self.objective, "study_file": self.study_file,
-                                "study_sha256": self.study_sha256, "notes": list(self.notes)}
+                                "study_sha256": self.study_sha256, "notes": list(self.notes),
+                                "slots": self.slot_rows()}
         if self.environment is not None:
             env = asdict(self.environment)
             env.pop("series", None)
@@ -685,11 +829,19 @@ class Study:
         return [SizedDesign(name, key, design) for name, key, design in size_study(self.loaded)]
 
     def coefficients(self, point: DesignPoint | None = None, *,
-                     progress: ProgressCallback | None = None) -> CoefficientTable:
-        """Size, assess and cost every (shell, class) pair: the deployment MILP's inputs."""
-        from orbitdc.study.coefficients import build_coefficients
+                     progress: ProgressCallback | None = None,
+                     slot_cache: str | os.PathLike[str] | None = None) -> CoefficientTable:
+        """Size, assess and cost every (shell, class) pair: the deployment MILP's inputs.
 
-        return build_coefficients(self.loaded, point, progress=progress)
+        ``slot_cache`` names a JSON file that keeps the slot searches of the candidate shells
+        (``results/<study>/cache/slots.json`` for the command line); without it they are kept
+        for this process only.
+        """
+        from orbitdc.study.coefficients import build_coefficients
+        from orbitdc.study.slots import SlotCache
+
+        cache = SlotCache(None if slot_cache is None else Path(slot_cache))
+        return build_coefficients(self.loaded, point, progress=progress, slot_cache=cache)
 
     def risk(self, class_name: str, shell_key: str, *, satellites: int = 1,
              **overrides: object) -> RiskAssessment:
@@ -810,6 +962,7 @@ class Study:
         points: int | None = None,
         with_cost: bool | None = None,
         progress: Callable[[str, int | None, int | None], None] | None = None,
+        slot_cache: str | os.PathLike[str] | None = None,
     ) -> Optimization:
         """Solve the deployment MILP at the study's design point.
 
@@ -822,6 +975,8 @@ class Study:
             Pareto points and whether cost is a third objective [default: the study's].
         progress : callable, optional
             ``progress(stage, done, total)`` during sizing and solving.
+        slot_cache : path, optional
+            JSON file keeping the slot searches (:meth:`coefficients`).
         """
         from orbitdc.deploy import DeploymentModel
 
@@ -831,9 +986,9 @@ class Study:
 
         def sizing_progress(done: int, total: int) -> None:
             if progress:
-                progress("sizing and risk per shell and class", done, total)
+                progress("sizing, slots and risk per shell and class", done, total)
 
-        table = self.coefficients(progress=sizing_progress)
+        table = self.coefficients(progress=sizing_progress, slot_cache=slot_cache)
         notes = [f"{p}: it cannot be launched and takes no part"
                  for p in self.check_launch(table)]
         if progress:

@@ -62,3 +62,6 @@ WGS72_MU_KM3_S2: float = _wgs72.mu
 WGS72_XKE: float = _wgs72.xke
 #: SGP4's second zonal harmonic J2 [-] (WGS-72).
 WGS72_J2: float = _wgs72.j2
+#: SGP4's third zonal harmonic J3 [-] (WGS-72): it sets the frozen eccentricity of circular
+#: mean orbits (``orbitdc.slots.geometry.frozen_eccentricity``).
+WGS72_J3: float = _wgs72.j3

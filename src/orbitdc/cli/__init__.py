@@ -19,6 +19,7 @@ from orbitdc.cli.risk import risk
 from orbitdc.cli.run import run, worker
 from orbitdc.cli.screen import screen
 from orbitdc.cli.size import size
+from orbitdc.cli.slots import slots
 from orbitdc.cli.validate import validate
 
 
@@ -35,6 +36,7 @@ def cli() -> None:
       orbitdc validate studies/baseline.toml
       orbitdc size --power-kw 100 --altitude-km 550 --inclination dawn-dusk
       orbitdc risk --altitude-km 550 --inclination 53 --power-kw 100 --satellites 1000
+      orbitdc slots --altitude-km 550 --inclination 53 --min-separation-km 10
     """
 
 
@@ -47,6 +49,7 @@ cli.add_command(worker)
 cli.add_command(report)
 cli.add_command(screen)
 cli.add_command(evolve)
+cli.add_command(slots)
 
 
 def main() -> None:

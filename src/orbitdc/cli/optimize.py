@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.progress import Progress
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from orbitdc.deploy import Plan
 
 
-def _plan_tables(plan: Plan, title: str) -> None:
+def _plan_tables(plan: Plan, title: str, slot_rows: list[dict[str, Any]] | None = None) -> None:
     console = make_console()
     totals = plan.totals()
     print_table(title, ["figure", "value"], [(k, v if not isinstance(v, list) else ", ".join(v))
@@ -27,6 +27,18 @@ def _plan_tables(plan: Plan, title: str) -> None:
                  if plan.active[s, j].sum() > 0], console)
     print_table("launch schedule by year", list(plan.year_rows()[0]),
                 [list(r.values()) for r in plan.year_rows()], console)
+    if slot_rows:
+        print_table("slot utilisation of the used shells (peak over the years)",
+                    ["shell", "self-safe pattern by class", "peak satellites",
+                     "share of the slots", "share of the MILP capacity", "year"],
+                    [(r["shell"], ", ".join(f"{c} {p['pattern'].split(':')[-1]} "
+                                            f"({p['min_separation_km']:.2f} km)"
+                                            for c, p in r["patterns"].items()),
+                      r["peak_satellites"],
+                      "-" if r["peak_slot_utilisation"] is None
+                      else f"{100 * r['peak_slot_utilisation']:.3f} %",
+                      f"{100 * r['peak_milp_utilisation']:.2f} %", r["peak_year"])
+                     for r in slot_rows], console)
 
 
 @click.command()
@@ -61,7 +73,8 @@ def optimize(study_path: Path, objective: str | None, points: int | None, with_c
         def show(stage: str, done: int | None, total: int | None) -> None:
             bar.update(task, description=stage, completed=done or 0, total=total)
 
-        result = study.optimize(objective, points=points, with_cost=with_cost, progress=show)
+        result = study.optimize(objective, points=points, with_cost=with_cost, progress=show,
+                                slot_cache=folder / "cache" / "slots.json")
     out = folder / "optimize"
     result.write(out)
     study.write_manifest(folder)
@@ -74,9 +87,10 @@ def optimize(study_path: Path, objective: str | None, points: int | None, with_c
     if result.front is not None:
         print_table(f"{study.name}: Pareto front (compute vs risk)", list(result.points[0]),
                     [list(r.values()) for r in result.points])
-        _plan_tables(result.plan, "front point with the most compute per risk")
+        _plan_tables(result.plan, "front point with the most compute per risk",
+                     result.slot_rows())
     else:
-        _plan_tables(result.plan, f"{study.name}: {result.objective}")
+        _plan_tables(result.plan, f"{study.name}: {result.objective}", result.slot_rows())
     env = result.environment
     if env is not None:
         click.echo(f"environment_50y: {env.environment_50y:+,.0f} debris objects after "

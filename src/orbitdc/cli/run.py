@@ -96,6 +96,8 @@ def run(study_path: Path, storage: str | None, workers: int | None, trials: int 
 
         def show(p: RunProgress) -> None:
             best = f"{p.best}; {p.failed} failed" if p.failed else p.best
+            if p.stages:  # what the running trials are doing
+                best += "  [" + "; ".join(p.stages) + "]"
             bar.update(task, completed=p.done, eta=_eta(p.eta_s), best=best)
             if not console.is_terminal and p.done != logged[0]:  # a log file: one line per trial
                 logged[0] = p.done

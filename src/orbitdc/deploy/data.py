@@ -46,7 +46,8 @@ class ModelData:
     class_names: tuple[str, ...]
     years: tuple[int, ...]
     altitude_km: np.ndarray  # (S,)
-    capacity_sats: np.ndarray  # (S,) int
+    capacity_sats: np.ndarray  # (S,) int: Cap_s, the largest class capacity of the shell
+    class_capacity: np.ndarray  # (S, C) int: Cap_sc (slots of the shell for class c)
     intra_k: np.ndarray  # (S,) [risk / (sat^2 yr)]
     payload_kg: np.ndarray  # (S,)
     compliant: np.ndarray  # (S,) bool
@@ -87,6 +88,21 @@ class ModelData:
     def n_years(self) -> int:
         """Number of years Y."""
         return len(self.years)
+
+    @property
+    def slot_weight(self) -> np.ndarray:
+        """(S, C) ``Cap_s / Cap_sc``: reference slots one satellite of class c takes.
+
+        1 for a class at the shell's largest capacity, and where the class is not allowed.
+        """
+        cap = self.capacity_sats.astype(float)[:, None]
+        cls = self.class_capacity.astype(float)
+        return np.where(cls > 0, cap / np.maximum(cls, 1.0), 1.0)
+
+    def occupancy(self, active: np.ndarray) -> np.ndarray:
+        """(S, Y) share of each shell's slots in use, ``sum_c N_scy / Cap_sc`` [-]."""
+        cap = np.maximum(self.capacity_sats.astype(float), 1.0)[:, None]
+        return np.einsum("sc,scy->sy", self.slot_weight, active) / cap
 
     @property
     def shell_usable(self) -> np.ndarray:
@@ -147,6 +163,16 @@ class ModelData:
             payload[i] = require_range(f"{f}.payload_kg_per_flight", sh.payload_kg_per_flight,
                                        ge=0.0)
         compliant = np.array([bool(sh.disposal_compliant) for sh in shells])
+        class_cap = np.repeat(cap[:, None], len(classes), axis=1)
+        for i, sh in enumerate(shells):
+            for j, cl in enumerate(classes):
+                if sh.capacity_by_class and cl.name in sh.capacity_by_class:
+                    value = _count(f"shells[{i}].capacity_by_class[{cl.name!r}]",
+                                   sh.capacity_by_class[cl.name])
+                    if value > cap[i]:
+                        raise InputError(f"shells[{i}].capacity_by_class[{cl.name!r}]", value,
+                                         f"must be <= capacity_sats ({cap[i]})")
+                    class_cap[i, j] = value
 
         slots = np.empty(c_n, dtype=np.int64)
         life = np.empty(c_n, dtype=np.int64)
@@ -172,7 +198,7 @@ class ModelData:
             pflops[i, j] = require_range(f"{f}.compute_pflops", co.compute_pflops, ge=0.0)
             risk[i, j] = require_range(f"{f}.risk_per_sat_year", co.risk_per_sat_year, ge=0.0)
         # A satellite is never split across flights: heavier than one flight's payload = excluded.
-        allowed = given & (mass <= payload[:, None]) & (cap[:, None] > 0)
+        allowed = given & (mass <= payload[:, None]) & (class_cap > 0)
 
         flights = np.array([require_range(f"flights_per_year[{t}]", v, ge=0.0)
                             for t, v in enumerate(inputs.flights_per_year)])
@@ -231,6 +257,7 @@ class ModelData:
             years=years,
             altitude_km=alt,
             capacity_sats=cap,
+            class_capacity=class_cap,
             intra_k=k,
             payload_kg=payload,
             compliant=compliant,

@@ -217,8 +217,9 @@ def _cadence_binds(ck: Check) -> str | None:
 # ---- shell capacity --------------------------------------------------------------------------
 def _capacity_over(ck: Check) -> Shortfall | None:
     d = ck.data
-    over = ck.plan.active.sum(axis=1) - d.capacity_sats[:, None]
-    bad = over > 0
+    # slots in use (satellites of the shell's largest-capacity class) over the capacity
+    over = d.occupancy(ck.plan.active) * d.capacity_sats[:, None] - d.capacity_sats[:, None]
+    bad = over > 1e-6
     if not bad.any():
         return None
     shells = [d.shell_keys[s] for s in np.flatnonzero(bad.any(axis=1))]
@@ -229,8 +230,8 @@ def _capacity_over(ck: Check) -> Shortfall | None:
 
 def _capacity_binds(ck: Check) -> str | None:
     d = ck.data
-    n = ck.plan.active.sum(axis=1)
-    full = (n >= d.capacity_sats[:, None]) & (d.capacity_sats[:, None] > 0)
+    left = (1.0 - d.occupancy(ck.plan.active)) * d.capacity_sats[:, None]
+    full = (left < 1.0 - 1e-9) & (d.capacity_sats[:, None] > 0)
     shells = [d.shell_keys[s] for s in np.flatnonzero(full.any(axis=1))]
     return f"shell capacity binds in {_names(shells)}" if shells else None
 

@@ -34,7 +34,8 @@ document             Pyomo                         unit
 ``F_y``              ``flights_per_year[Y]``       flights
 ``max(F_y, 1)``      ``cadence_scale[Y]``          flights (slack unit)
 ``Q_L / u_K``        ``launch_cost``               cost units per flight
-``Cap_s``            ``capacity_sats[S]``          satellites
+``Cap_s``            ``capacity_sats[S]``          satellites (largest class capacity)
+``Cap_s / Cap_sc``   ``slot_weight[S,C]``          slots per satellite of class c
 ``max(Cap_s, 1)``    ``capacity_scale[S]``         satellites (slack unit)
 ``D_s or A``         ``disposal_allowed[S]``       0/1
 ``k_s Cap_s / u_R``  ``intra_risk[S]``             risk units per unit of ``crowding``
@@ -120,6 +121,7 @@ INPUT_PARAMS = (
     Param("satellite_risk", ("S", "C")), Param("slot_share", ("C",)),
     Param("flights_max", ("Y",)), Param("flights_per_year", ("Y",)),
     Param("cadence_scale", ("Y",)), Param("launch_cost"), Param("capacity_sats", ("S",)),
+    Param("slot_weight", ("S", "C")),
     Param("capacity_scale", ("S",)), Param("disposal_allowed", ("S",)),
     Param("intra_risk", ("S",)), Param("chord_slope", ("S", "K")),
     Param("chord_intercept", ("S", "K")), Param("spacing_clique", ("S", "S")),
@@ -193,7 +195,7 @@ def input_values(data: ModelData, breakpoints: np.ndarray) -> Values:
                   if d.sustainability_per_launch is None else d.sustainability_per_launch)
     cap_b = np.zeros(n_b) if d.sustainability_cap is None else d.sustainability_cap
     return {
-        "launch_max": np.where(allowed, cap[:, None], 0.0),
+        "launch_max": np.where(allowed, d.class_capacity.astype(float), 0.0),
         "mass_per_payload": np.where(allowed, d.mass_kg / payload[:, None], 0.0),
         "satellite_cost": np.where(allowed, d.cost_usd / ku, 0.0),
         "satellite_compute": np.where(allowed, d.compute_pflops / cu, 0.0),
@@ -204,6 +206,7 @@ def input_values(data: ModelData, breakpoints: np.ndarray) -> Values:
         "cadence_scale": np.maximum(d.flights_per_year, 1.0),
         "launch_cost": np.asarray(d.launch_cost_usd / ku),
         "capacity_sats": cap,
+        "slot_weight": d.slot_weight,
         "capacity_scale": np.maximum(cap, 1.0),
         "disposal_allowed": d.shell_usable.astype(float),
         # crowding holds chord(N^2) / capacity, so its risk coefficient is k * capacity.
@@ -411,10 +414,12 @@ def _declare_structure_rows(m: pyo.ConcreteModel, sets: Sets, life_years: np.nda
         return quicksum(m.flights[s, y] for s in m.S) - relax(m, "cadence", y) \
             <= m.flights_per_year[y]
 
+    # Slots in use: a satellite of class c takes Cap_s / Cap_sc of the shell's Cap_s slots, so
+    # the row is sum_c N_sc / Cap_sc <= u (occupancy) scaled by Cap_s.
     @m.Constraint(m.S, m.Y)
     def capacity(m: Any, s: str, y: int) -> Any:
-        return m.population[s, y] - m.capacity_sats[s] * m.used[s] \
-            - relax(m, "capacity", s, y) <= 0
+        return quicksum(m.slot_weight[s, c] * v for c in m.C for v in in_service(s, c, y)) \
+            - m.capacity_sats[s] * m.used[s] - relax(m, "capacity", s, y) <= 0
 
     # Perspective chords of N^2 (scaled by 1/capacity): z >= g N - h u. With u = 1 these are
     # the chords; with a fractional u in the LP they charge N as if packed into a u-fraction

@@ -289,8 +289,11 @@ def _cadence(h: Handover, p: Values) -> Rows:
 def _capacity(h: Handover, p: Values) -> Rows:
     s, y = _grid(h.n_s, h.n_y)
     r = s * h.n_y + y
+    c, t, w = h.window.T  # in Pyomo's order: classes, then each class's window
+    ss = np.repeat(np.arange(h.n_s), len(t))
+    cc, tt, ww = np.tile(c, h.n_s), np.tile(t, h.n_s), np.tile(w, h.n_s)
     return _rows(h.n_s * h.n_y, -_INF, 0.0, [
-        (r, h.key("population", s, y), 1.0),
+        (ss * h.n_y + tt, h.key("launches", ss, cc, ww), p["slot_weight"][ss, cc]),
         (r, h.key("used", s), -p["capacity_sats"][s]),
         _elastic(h, p, "capacity", r, s, y, sign=-1.0)])
 

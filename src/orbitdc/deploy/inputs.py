@@ -30,7 +30,8 @@ class ShellOption:
     inclination : str
         Inclination family label (``"53"``, ``"dawn-dusk"``).
     capacity_sats : int
-        Most satellites the shell may hold at the study's minimum separation.
+        Most satellites the shell may hold at the study's minimum separation (with
+        ``capacity_by_class``: the largest of the classes' capacities).
     intra_risk_per_sat_pair_year : float [risk / (satellite^2 yr)]
         ``k_s``: the shell's intra-constellation risk in a year is ``k_s N^2`` for ``N``
         satellites (uncoordinated kinetic-gas rate, or the reduced coordinated rate).
@@ -39,6 +40,10 @@ class ShellOption:
     disposal_compliant : bool
         Whether a failed satellite decays passively within the 5-year rule from this shell
         (``False`` means the coefficients already include propulsive disposal).
+    capacity_by_class : mapping class name -> int, optional
+        Slots of the shell for each size class (``Cap_sc``: its self-safe pattern at the
+        class's required separation, :mod:`orbitdc.slots`). A shell holding several classes
+        is full when ``sum_c N_sc / Cap_sc = 1``. A class missing here has ``capacity_sats``.
     """
 
     key: str
@@ -48,6 +53,7 @@ class ShellOption:
     intra_risk_per_sat_pair_year: float
     payload_kg_per_flight: float
     disposal_compliant: bool = True
+    capacity_by_class: Mapping[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -204,3 +210,8 @@ class DeploymentInputs:
                     raise InputError(f"sustainability.fragments_per_launch[{s!r}, {c!r}]",
                                      "shape", f"must be [bin][year] ({len(lim.bins)} x "
                                      f"{len(years)})")
+        for i, sh in enumerate(self.shells):
+            for c in sh.capacity_by_class or {}:
+                if c not in names:
+                    raise InputError(f"shells[{i}].capacity_by_class", c,
+                                     "must name a size class of the inputs")

@@ -88,6 +88,10 @@ class Plan:
     cost_usd : float array (Y,) [USD]
     pwl_max_rel_overstatement : float [-]
         Bound on ``(model - exact) / exact`` of the intra-shell term.
+    occupancy : float array (S, Y) [-]
+        Share of each shell's slots in use, ``sum_c N_scy / Cap_sc``.
+    class_capacity : int array (S, C)
+        Slots of each shell for each class ``Cap_sc``.
     records : tuple of SolveRecord
         The solves that produced the plan.
     """
@@ -107,6 +111,9 @@ class Plan:
     altitude_km: np.ndarray = field(repr=False)
     inclination: tuple[str, ...] = field(repr=False)
     records: tuple[SolveRecord, ...] = ()
+    occupancy: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
+    class_capacity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64),
+                                       repr=False)
 
     @classmethod
     def from_launches(
@@ -158,6 +165,8 @@ class Plan:
             altitude_km=data.altitude_km.copy(),
             inclination=tuple(sh.inclination for sh in data.inputs.shells),
             records=tuple(records),
+            occupancy=data.occupancy(active),
+            class_capacity=data.class_capacity.copy(),
         )
 
     # ---- totals ---------------------------------------------------------------------------
@@ -205,7 +214,34 @@ class Plan:
             "flights": int(self.flights.sum()),
             "shells_used": list(self.shells_used),
             "pwl_max_rel_overstatement": self.pwl_max_rel_overstatement,
+            "peak_slot_utilisation": (float(self.occupancy.max())
+                                      if self.occupancy.size else 0.0),
         }
+
+    def slot_rows(self) -> list[dict[str, Any]]:
+        """Slot utilisation of each used shell: slots per class, peak satellites and occupancy.
+
+        ``peak_utilisation`` is the largest ``sum_c N_scy / Cap_sc`` over the years (1 = full).
+        """
+        rows: list[dict[str, Any]] = []
+        if not self.occupancy.size:
+            return rows
+        for s, key in enumerate(self.shell_keys):
+            n = self.active[s].sum(axis=0)
+            if n.max() == 0:
+                continue
+            t = int(np.argmax(self.occupancy[s]))
+            rows.append({
+                "shell": key,
+                "altitude_km": float(self.altitude_km[s]),
+                "inclination": self.inclination[s],
+                "slots_by_class": {c: int(self.class_capacity[s, j])
+                                   for j, c in enumerate(self.class_names)},
+                "peak_satellites": int(n.max()),
+                "peak_utilisation": float(self.occupancy[s, t]),
+                "peak_year": int(self.years[t]),
+            })
+        return rows
 
     # ---- tables ---------------------------------------------------------------------------
     def schedule_rows(self) -> list[dict[str, Any]]:
@@ -253,6 +289,7 @@ class Plan:
             "totals": self.totals(),
             "years": self.year_rows(),
             "schedule": self.schedule_rows(),
+            "slots": self.slot_rows(),
             "records": [r.as_dict() for r in self.records],
         }
 

@@ -255,11 +255,54 @@ def _stacked(ax: Axes, chart: Chart, x: list[str], series: Mapping[str, list[flo
         ax.legend(fontsize=7)
 
 
+def _slots_panel(ax: Axes, chart: Chart, summary: TrialSummary) -> None:
+    """Slots of every candidate shell (largest class pattern) and the plan's peak satellites."""
+    rows = sorted(summary.slots, key=lambda r: (r.inclination, r.altitude_km))
+    peak = {s.key: s.peak_in_service() for s in summary.shells}
+    families = sorted({r.inclination for r in rows})
+    for k, fam in enumerate(families):
+        sel = [r for r in rows if r.inclination == fam]
+        x = [r.altitude_km for r in sel]
+        y = [float(max(r.slots_by_class.values())) for r in sel]
+        ax.plot(x, y, color=f"C{k}", alpha=0.6)
+        sc = ax.scatter(x, y, color=f"C{k}", s=24, label=f"slots, {fam}", zorder=3)
+        chart.mark(sc, [{"data-tip": f"{r.key}: " + ", ".join(
+            f"{c} {n:,} ({r.patterns_by_class[c].split(':')[-1]}, "
+            f"{r.min_separation_km_by_class[c]:.2f} km)"
+            for c, n in r.slots_by_class.items()), "class": "mark"} for r in sel])
+        used = [(r.altitude_km, peak[r.key]) for r in sel if peak.get(r.key)]
+        if used:
+            pts = ax.scatter([u[0] for u in used], [max(u[1], 1) for u in used], marker="v",
+                             color=f"C{k}", s=60, edgecolors="#222222",
+                             label=f"peak satellites, {fam}", zorder=4)
+            chart.mark(pts, [{"data-tip": f"{a:g} km: {n:,} satellites in service at peak",
+                              "class": "mark"} for a, n in used])
+    ax.set_yscale("log")
+    ax.set_xlabel("altitude [km]")
+    ax.set_ylabel("satellites")
+    ax.set_title("self-safe slots per shell (SGP4-verified pattern) and the plan's peak")
+    ax.legend(fontsize=7)
+
+
 def design_chart(summary: TrialSummary, number: int) -> Chart:
-    """Satellites in service and launched per year by shell, mass and risk breakdowns."""
-    fig, axes = _figure(2, 2, figsize=(11, 7.0))
-    (ax_service, ax_launch), (ax_mass, ax_risk) = axes
+    """Satellites in service and launched per year by shell, mass and risk breakdowns.
+
+    With slots (``summary.slots``) a third row shows each candidate shell's self-safe slots
+    and the plan's peak satellites in the shells it uses.
+    """
+    if summary.slots:
+        fig, grid = _figure(3, 2, figsize=(11, 10.5))
+        (ax_service, ax_launch), (ax_mass, ax_risk), (ax_slots, ax_off) = grid
+        ax_off.remove()
+        gs = ax_slots.get_gridspec()
+        ax_slots.remove()
+        ax_slots = fig.add_subplot(gs[2, :])
+    else:
+        fig, axes = _figure(2, 2, figsize=(11, 7.0))
+        (ax_service, ax_launch), (ax_mass, ax_risk) = axes
     chart = Chart(fig)
+    if summary.slots:
+        _slots_panel(ax_slots, chart, summary)
     years = [str(y) for y in summary.years]
 
     def per_shell(attr: str) -> dict[str, list[float]]:

@@ -31,6 +31,8 @@ References
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
@@ -78,6 +80,58 @@ def uncoordinated_collisions_per_year(
         altitude_km, inclination_deg, shell_thickness_km, np.asarray(combined_radius_m) / 1e3
     )
     return np.asarray(0.5 * n * (n - 1.0) * pair, dtype=float)
+
+
+@dataclass(frozen=True)
+class PatternEncounters:
+    """Member-member close approaches of a slotted shell, from its pattern's geometry.
+
+    In a Walker pattern every pair of planes crosses twice a revolution and every member meets
+    the same sequence of members of the other planes at the same miss distances every
+    revolution (:func:`orbitdc.slots.geometry.crossing_misses_km`). With ``N`` of the ``T``
+    slots filled uniformly, one satellite meets ``N / T`` of those partners, so the shell's
+    encounters per year are ``N^2 E / (2 T)`` with ``E`` one full-pattern member's encounters
+    per year: the ``k N^2`` form of the unslotted model with ``k`` from the real geometry.
+
+    Attributes
+    ----------
+    satellites : int
+        ``T``, slots of the pattern.
+    min_separation_km : float [km]
+        The pattern's SGP4 minimum distance.
+    misses_km : numpy.ndarray [km]
+        Miss distances of one member's approaches in one revolution (sorted; those below the
+        screening radius plus the control allowance suffice).
+    revolutions_per_year : float [1/yr]
+    control_allowance_km : float [km]
+        Separation the station-keeping boxes can take away
+        (:func:`orbitdc.slots.budget.control_allowance_km`); a miss counts as
+        ``max(miss - allowance, 0)``.
+    pattern : str
+        ``walker:ALT:INC:T/P/F``.
+    """
+
+    satellites: int
+    min_separation_km: float
+    misses_km: FloatArray = field(repr=False)
+    revolutions_per_year: float
+    control_allowance_km: float = 0.0
+    pattern: str = ""
+
+    def guaranteed_misses_km(self) -> FloatArray:
+        """Misses that station keeping guarantees, ``max(miss - allowance, 0)`` [km]."""
+        return np.asarray(np.maximum(np.asarray(self.misses_km, dtype=float)
+                                     - self.control_allowance_km, 0.0))
+
+    @property
+    def guaranteed_separation_km(self) -> float:
+        """``max(d_min - allowance, 0)`` [km]."""
+        return max(self.min_separation_km - self.control_allowance_km, 0.0)
+
+    def encounters_per_sat_year(self, below_km: float) -> float:
+        """Approaches of one member of the full pattern with a guaranteed miss below a bound."""
+        n = int(np.count_nonzero(self.guaranteed_misses_km() < below_km))
+        return n * self.revolutions_per_year
 
 
 def coordination_factor(

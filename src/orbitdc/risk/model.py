@@ -47,6 +47,7 @@ from orbitdc.collision.geometry import (
     plate,
     sphere,
 )
+from orbitdc.collision.probability import pc_isotropic
 from orbitdc.environment.debris import BIN_KM, DebrisEnvironment
 from orbitdc.environment.decay import (
     assess_disposal,
@@ -637,7 +638,8 @@ def coordination_factor(settings: RiskSettings, radius_km: float, decision_km: f
 
 
 def intra_coefficients(
-    design: Satellite, sat: SatelliteRisk, settings: RiskSettings
+    design: Satellite, sat: SatelliteRisk, settings: RiskSettings,
+    pattern: intra.PatternEncounters | None = None,
 ) -> IntraCoefficients:
     """Intra-shell ``N^2`` coefficients of a shell of ``design`` satellites.
 
@@ -645,6 +647,12 @@ def intra_coefficients(
       true (Minkowski mean) cross-section, times the coordination factor of a phased shell;
       uncoordinated pairs are avoided with the operator's own ephemeris error within ``d*``
       decided on twice the hard-body radius;
+    * with a slotted ``pattern`` (:class:`orbitdc.risk.intra.PatternEncounters`) the protected
+      pairs meet only at the pattern's crossings: each approach of a full-pattern member
+      (``E`` per year, misses ``m_i`` less the control allowance) collides with
+      ``Pc(m_i; sigma_own, R)``, so ``k = floor k_kinetic + (1 - floor) sum_i Pc(m_i) / (2 T)``
+      with the reliability floor of :func:`coordination_factor`; the approaches closer than the
+      own-ephemeris decision distance are the intra-shell maneuvers, ``k = E(d*) / (2 T)``;
     * derelicts: a failed satellite stays inside the band of thickness ``dh`` for
       ``t_in = min(derelict lifetime, dh / decay rate, accumulation time)``, so a shell of
       ``N`` holds ``N p_fail t_in / L`` derelicts that every active satellite must avoid (with
@@ -659,16 +667,37 @@ def intra_coefficients(
     def pair_rate(radius: float) -> float:
         return float(intra.pair_encounter_rate_per_year(h, inc, dh, max(radius, 1e-9)))
 
-    factor = (coordination_factor(settings, radius_km, decision_km) if settings.coordinated
-              else 1.0)
-    k_pairs = 0.5 * pair_rate(radius_km) * factor
     own = EncounterModel("own", settings.own_sigma_km)
     own_man_radius = math.sqrt(maneuvers.maneuver_area_km2(own, decision_km,
                                                            settings.pc_threshold) / math.pi)
-    if settings.coordinated and settings.min_separation_km > own_man_radius:
-        k_pairs_man = 0.0
+    if pattern is not None and settings.coordinated:
+        # Lost coordination (either member not under control): the member in control screens
+        # the other like any tracked object (coordination_factor); otherwise the pattern's own
+        # approaches, each with its probability at the guaranteed miss.
+        f = settings.uncoordinated_fraction
+        lost = 1.0 - (1.0 - f) ** 2
+        share = maneuvers.residual_area_km2(settings.encounter, decision_km,
+                                            settings.pc_threshold, radius_km) / (
+                                                math.pi * radius_km**2)
+        total = max(int(pattern.satellites), 1)
+        misses = pattern.guaranteed_misses_km()
+        pc = pc_isotropic(misses, settings.own_sigma_km, radius_km) if misses.size else 0.0
+        protected = float(np.sum(pc)) * pattern.revolutions_per_year / (2.0 * total)
+        kinetic = 0.5 * pair_rate(radius_km)
+        k_pairs = lost * share * kinetic + (1.0 - lost) * protected
+        factor = min(1.0, k_pairs / kinetic) if kinetic > 0 else 0.0
+        enc_radius = math.sqrt(maneuvers.maneuver_area_km2(settings.encounter, decision_km,
+                                                           settings.pc_threshold) / math.pi)
+        k_pairs_man = ((1.0 - lost) * pattern.encounters_per_sat_year(own_man_radius)
+                       / (2.0 * total) + lost * 0.5 * pair_rate(enc_radius))
     else:
-        k_pairs_man = 0.5 * pair_rate(own_man_radius)
+        factor = (coordination_factor(settings, radius_km, decision_km) if settings.coordinated
+                  else 1.0)
+        k_pairs = 0.5 * pair_rate(radius_km) * factor
+        if settings.coordinated and settings.min_separation_km > own_man_radius:
+            k_pairs_man = 0.0
+        else:
+            k_pairs_man = 0.5 * pair_rate(own_man_radius)
 
     decay_km_yr = float(decay_rate_km_per_year(design.altitude_km,
                                                design.ballistic_coefficient_kg_m2,

@@ -73,6 +73,29 @@ class Shells(_Section):
         description="Crewed stations (models/crewed_stations.csv) whose altitude band, with its "
                     "margin, no candidate shell may use.",
     )
+    slots: bool = Field(
+        True, description="Capacity of each shell and class from its self-safe Walker pattern "
+                          "(orbitdc slots), and intra-shell risk from the pattern's crossings; "
+                          "false: the hexagonal packing bound at [risk] guaranteed_separation_km.",
+    )
+    slot_search_planes: int = Field(
+        48, ge=1, le=4096,
+        description="Plane counts the slot search examines per shell and class (every count up "
+                    "to 128 first; orbitdc slots examines 192); more finds larger patterns, "
+                    "slower (~0.4 s per shell and class at 48).",
+    )
+    along_track_control_km: float | None = Field(
+        None, ge=0.0, le=100.0,
+        description="Half-width of a slot's along-track box (default models/slots.csv).",
+    )
+    cross_track_control_km: float | None = Field(
+        None, ge=0.0, le=100.0,
+        description="Half-width of a slot's cross-track box (default models/slots.csv).",
+    )
+    radial_control_km: float | None = Field(
+        None, ge=0.0, le=100.0,
+        description="Half-width of a shell's radial box (default models/slots.csv).",
+    )
 
     @field_validator("inclinations")
     @classmethod

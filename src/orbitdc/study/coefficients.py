@@ -6,10 +6,16 @@ completed with station-keeping propellant for its design life and, where passive
 the disposal rule, disposal propellant. The shell's intra-shell coefficient is the largest of its
 classes' (a shell mixing classes is scored as if all were the largest, never under-stating).
 
-Shell capacity is the study's ``max_sats_per_shell``, further limited by a packing bound: points
-at least ``d`` apart on a sphere of radius ``r`` cannot exceed the hexagonal density
-``2 / (sqrt(3) d^2)``, so ``N <= 8 pi r^2 / (sqrt(3) d^2)`` (Fejes Toth [1]_). An Optuna trial
-can pass capacities computed by the screening evaluator for its Walker patterns instead.
+Shell capacity is the study's ``max_sats_per_shell``, further limited, per size class, by the
+shell's self-safe slot pattern at the class's required separation (``[shells] slots = true``,
+the default; :mod:`orbitdc.study.slots`, design/slotting.md): the pattern's SGP4 crossings also
+give the intra-shell collision and maneuver terms. With ``slots = false`` the capacity is the
+packing bound instead: points at least ``d`` apart on a sphere of radius ``r`` cannot exceed
+the hexagonal density ``2 / (sqrt(3) d^2)``, so ``N <= 8 pi r^2 / (sqrt(3) d^2)`` (Fejes Toth
+[1]_), and the intra-shell terms assume the guaranteed separation. An Optuna trial can pass
+capacities of its own (``DesignPoint.capacities``), which can only lower them. The minimum
+spacing of used shells is at least the radial spacing slots need
+(:func:`stacking_spacing_km`).
 
 References
 ----------
@@ -37,6 +43,12 @@ from orbitdc.orbits.inclination import InclinationFamily
 from orbitdc.risk.model import RiskSettings, SatelliteRisk, assess_satellite, intra_coefficients
 from orbitdc.sizing.satellite import PropulsionDemand, SatelliteDesign, size_satellite
 from orbitdc.sizing.technology import SatelliteTechnology
+from orbitdc.slots.budget import (
+    SlotBudget,
+    equatorial_offset_km,
+    radial_spacing_km,
+    required_separation_km,
+)
 from orbitdc.spec.read import LoadedStudy
 from orbitdc.study.adapters import (
     keep_out_bands_km,
@@ -44,6 +56,7 @@ from orbitdc.study.adapters import (
     study_risk_settings,
     study_technology,
 )
+from orbitdc.study.slots import ShellSlots, SlotCache, shell_slots
 
 
 def packing_capacity(altitude_km: float, separation_km: float) -> int:
@@ -107,8 +120,36 @@ class CoefficientTable:
     inputs: DeploymentInputs
     designs: dict[tuple[str, str], SatelliteDesign] = field(default_factory=dict)
     risks: dict[tuple[str, str], SatelliteRisk] = field(default_factory=dict)
+    slots: dict[tuple[str, str], ShellSlots] = field(default_factory=dict)
     warnings: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     excluded_shells: dict[str, str] = field(default_factory=dict)
+
+
+def study_slot_budget(loaded: LoadedStudy) -> SlotBudget:
+    """The slot budget of a study: ``models/slots.csv`` with the ``[shells]`` overrides."""
+    sh = loaded.spec.shells
+    return SlotBudget.from_catalogs(loaded.models_dir,
+                                    along_track_control_km=sh.along_track_control_km,
+                                    cross_track_control_km=sh.cross_track_control_km,
+                                    radial_control_km=sh.radial_control_km)
+
+
+def stacking_spacing_km(hard_body_radius_m: float, budget: SlotBudget,
+                        shells: list[tuple[float, InclinationFamily]]) -> float:
+    """Altitude spacing that keeps any two used shells radially clear [km].
+
+    The radial spacing of slots (:func:`orbitdc.slots.budget.radial_spacing_km`) plus the
+    largest difference of equatorial-radius offsets ``J2 R^2 sin^2 i / 4p`` between the study's
+    inclination families at one altitude (orbitdc's altitude is the orbit-averaged radius).
+    """
+    spread = 0.0
+    by_alt: dict[float, list[float]] = {}
+    for altitude, family in shells:
+        by_alt.setdefault(altitude, []).append(
+            float(equatorial_offset_km(altitude, family.inclination_deg(altitude))))
+    for offsets in by_alt.values():
+        spread = max(spread, max(offsets) - min(offsets))
+    return radial_spacing_km(hard_body_radius_m, budget) + spread
 
 
 #: Relative change of the station-keeping budget at which the sizing/risk fixed point stops.
@@ -147,6 +188,7 @@ def build_coefficients(
     point: DesignPoint | None = None,
     *,
     progress: Callable[[int, int], None] | None = None,
+    slot_cache: SlotCache | None = None,
 ) -> CoefficientTable:
     """Size, assess and cost every (shell, class) pair of a study.
 
@@ -157,6 +199,8 @@ def build_coefficients(
         Overrides of the study's continuous and categorical choices.
     progress : callable, optional
         Called as ``progress(done, total)`` after each pair.
+    slot_cache : SlotCache, optional
+        Where slot searches are kept (default: this process only).
     """
     point = point or DesignPoint()
     spec = loaded.spec
@@ -183,6 +227,10 @@ def build_coefficients(
                              "must be one of the study's inclination families")
     altitudes = spec.shells.altitudes_km()
     total = len(families) * len(altitudes) * len(powers)
+    use_slots = spec.shells.slots
+    budget = study_slot_budget(loaded)
+    cache = slot_cache or SlotCache()
+    largest_hbr = 0.0
     table = CoefficientTable(inputs=None)  # type: ignore[arg-type]
     shells: list[ShellOption] = []
     coeffs: dict[tuple[str, str], SatelliteCoefficients] = {}
@@ -201,6 +249,7 @@ def build_coefficients(
                 shell_settings = replace(settings, min_separation_km=point.min_separation_km[key])
             k_metric = 0.0
             compliant = True
+            by_class: dict[str, int] = {}
             for name, power in powers.items():
                 design, risk = size_and_assess(
                     power, altitude, family, tech, shell_settings, env,
@@ -209,8 +258,19 @@ def build_coefficients(
                     eclipse_load_fraction=spec.technology.eclipse_load_fraction
                     if point.eclipse_load_fraction is None else point.eclipse_load_fraction,
                 )
-                k_metric = max(k_metric, intra_coefficients(design, risk, shell_settings).metric(
-                    spec.risk.metric))
+                encounters = None
+                if use_slots:
+                    slots = shell_slots(
+                        altitude, family,
+                        required_separation_km(design.hard_body_radius_m, budget), budget,
+                        shell_settings.screening_radius_km,
+                        planes_budget=spec.shells.slot_search_planes, cache=cache)
+                    table.slots[(key, name)] = slots
+                    encounters = slots.encounters
+                    by_class[name] = min(spec.deployment.max_sats_per_shell, slots.satellites)
+                largest_hbr = max(largest_hbr, design.hard_body_radius_m)
+                k_metric = max(k_metric, intra_coefficients(
+                    design, risk, shell_settings, encounters).metric(spec.risk.metric))
                 compliant = compliant and risk.compliant_5yr
                 mass = design.total_mass_kg  # wet: propellant for life and disposal included
                 risk_value = risk.metric(spec.risk.metric)
@@ -230,10 +290,14 @@ def build_coefficients(
                 done += 1
                 if progress:
                     progress(done, total)
-            capacity = min(spec.deployment.max_sats_per_shell,
-                           packing_capacity(altitude, shell_settings.min_separation_km))
+            if use_slots:
+                capacity = max(by_class.values())
+            else:
+                capacity = min(spec.deployment.max_sats_per_shell,
+                               packing_capacity(altitude, shell_settings.min_separation_km))
             if point.capacities and key in point.capacities:
                 capacity = min(capacity, int(point.capacities[key]))
+                by_class = {c: min(v, capacity) for c, v in by_class.items()}
             shells.append(ShellOption(
                 key=key,
                 altitude_km=altitude,
@@ -243,6 +307,7 @@ def build_coefficients(
                 payload_kg_per_flight=vehicle.payload_to_kg(
                     altitude, family.inclination_deg(altitude)),
                 disposal_compliant=compliant,
+                capacity_by_class=by_class or None,
             ))
 
     if not shells:
@@ -275,7 +340,9 @@ def build_coefficients(
         budget_usd_per_year=None if dep.budget_usd_per_year is None
         else [dep.budget_usd_per_year] * len(years),
         budget_usd_total=dep.budget_usd_total,
-        min_shell_spacing_km=spec.shells.min_separation_km,
+        min_shell_spacing_km=max(spec.shells.min_separation_km, stacking_spacing_km(
+            largest_hbr, budget, [(h, f) for f in families for h in altitudes]))
+        if use_slots else spec.shells.min_separation_km,
         compute_target_pflops=dep.compute_target_pflops,
         target_year=target_year,
         hold_target_through_horizon=dep.hold_target_through_horizon,

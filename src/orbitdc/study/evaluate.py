@@ -56,6 +56,7 @@ from orbitdc.study.summary import (
     Margin,
     RiskBreakdown,
     ShellPlan,
+    SlotCapacity,
     TrialSummary,
     fleet_by_year,
     summary_attrs,
@@ -153,8 +154,17 @@ class TrialEvaluator:
         if delay > 0:
             time.sleep(delay)
         tick = time.perf_counter()
+        from orbitdc.study.slots import SlotCache
+
+        slots = SlotCache(self.results_dir / "cache" / "slots.json")
+        stage = _StageReporter(trial)
+
+        def sizing(done: int, total: int) -> None:
+            stage(f"sizing, slots and risk {done}/{total}")
+
         try:
-            table = build_coefficients(self.loaded, choices.point)
+            table = build_coefficients(self.loaded, choices.point, progress=sizing,
+                                       slot_cache=slots)
         except InputError as exc:
             timing["sizing"] = time.perf_counter() - tick
             return self._reject(trial, "invalid", str(exc), timing)
@@ -162,10 +172,12 @@ class TrialEvaluator:
         tick = time.perf_counter()
         from orbitdc.study.geometry import score_geometry
 
-        geometry = score_geometry(self.loaded, table, choices, self.results_dir)
-        if geometry.point is not None:
-            table = build_coefficients(self.loaded, geometry.point)
+        geometry = score_geometry(self.loaded, table, choices, self.results_dir, stage)
+        if geometry.point is not None and geometry.point != choices.point:
+            stage("coefficients with the screened geometry")
+            table = build_coefficients(self.loaded, geometry.point, slot_cache=slots)
         timing["screening"] = time.perf_counter() - tick
+        stage("solving the deployment MILP", force=True)
         tick = time.perf_counter()
         builds_before = 0 if self.model is None else self.model.builds
         try:
@@ -228,6 +240,28 @@ def after_target_notes(loaded: LoadedStudy, plan: Plan, tolerance: float = 0.01)
         f"[deployment] hold_target_through_horizon = true to keep the target through "
         f"{years[-1]}"
     ]
+
+
+class _StageReporter:
+    """What a running trial is doing, in its ``stage`` user attribute.
+
+    Written at most every :data:`STAGE_INTERVAL_S`; ``orbitdc run`` shows it beside its
+    progress bar.
+    """
+
+    def __init__(self, trial: optuna.Trial):
+        self.trial = trial
+        self.last = 0.0
+
+    def __call__(self, text: str, force: bool = False) -> None:
+        now = time.monotonic()
+        if force or now - self.last >= STAGE_INTERVAL_S:
+            self.last = now
+            self.trial.set_user_attr("stage", text)
+
+
+#: Least time between two stage reports of a running trial [s].
+STAGE_INTERVAL_S = 2.0
 
 
 def summarize(
@@ -373,8 +407,25 @@ def summarize(
         choices={} if choices is None else {
             k: (v if isinstance(v, int | float | str) else str(v))
             for k, v in choices.params.items()},
+        slots=slot_capacities(table),
     )
     return summary, constraints
+
+
+def slot_capacities(table: CoefficientTable) -> list[SlotCapacity]:
+    """The self-safe slots of every candidate shell, per class (empty without slots)."""
+    out = []
+    for shell in table.inputs.shells:
+        found = {name: sl for (key, name), sl in table.slots.items() if key == shell.key}
+        if not found:
+            continue
+        out.append(SlotCapacity(
+            key=shell.key, altitude_km=float(shell.altitude_km), inclination=shell.inclination,
+            slots_by_class={c: int(sl.satellites) for c, sl in found.items()},
+            patterns_by_class={c: sl.pattern for c, sl in found.items()},
+            min_separation_km_by_class={c: float(sl.min_separation_km)
+                                        for c, sl in found.items()}))
+    return out
 
 
 def domain_warnings(loaded: LoadedStudy, table: CoefficientTable,

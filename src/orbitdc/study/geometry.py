@@ -4,16 +4,18 @@
     No propagation: shell capacity from the hexagonal packing bound and the study's
     guaranteed separation (:mod:`orbitdc.study.coefficients`).
 ``sampled`` / ``full``
-    Each candidate shell becomes a Walker pattern with the trial's planes and phasing; its
-    capacity is the largest pattern whose self-separation (from one satellite against all others,
-    by Walker symmetry) stays at or above the guaranteed separation, and that separation feeds the
-    coordination factor. ``sampled`` then screens a few satellites of the shell against a
-    synthetic background for the empirical conjunction rate; ``full`` screens the whole pattern.
-    Results are cached per geometry in ``results/<study>/cache``.
+    Each candidate shell's self-safe slot pattern (``[shells] slots = true``, built with the
+    coefficients) is screened against a synthetic background for the empirical conjunction
+    rate: ``sampled`` a few hundred members spread over the pattern and a tenth of the
+    background for two hours, ``full`` a few thousand members and the whole background. With
+    ``slots = false`` each shell becomes a Walker pattern with the trial's planes and phasing,
+    grown to the largest one whose self-separation stays at or above the guaranteed
+    separation. Results are cached per geometry in ``results/<study>/cache``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,9 +34,13 @@ class GeometryResult:
 
 
 def score_geometry(
-    loaded: LoadedStudy, table: CoefficientTable, choices: TrialChoices, results_dir: Path
+    loaded: LoadedStudy, table: CoefficientTable, choices: TrialChoices, results_dir: Path,
+    progress: Callable[[str], None] | None = None,
 ) -> GeometryResult:
-    """Refine capacities and separations for the trial's shell geometry."""
+    """Refine capacities and separations for the trial's shell geometry.
+
+    ``progress(text)`` reports the shell being screened.
+    """
     fidelity = loaded.spec.search.fidelity
     summary: dict[str, Any] = {"fidelity": fidelity, "planes": choices.planes,
                                "phasing_fraction": choices.phasing_fraction}
@@ -42,6 +48,6 @@ def score_geometry(
         return GeometryResult(None, summary)
     from orbitdc.study.shell_geometry import refine_point
 
-    point, details = refine_point(loaded, table, choices, results_dir)
+    point, details = refine_point(loaded, table, choices, results_dir, progress)
     summary.update(details)
     return GeometryResult(point, summary)

@@ -222,6 +222,7 @@ class Progress:
     running: int
     best: str
     eta_s: float | None
+    stages: tuple[str, ...] = ()
 
 
 def progress_of(study: optuna.Study, target: int, start_done: int, start_time: float) -> Progress:
@@ -239,7 +240,9 @@ def progress_of(study: optuna.Study, target: int, start_done: int, start_time: f
     new = done - start_done
     elapsed = time.monotonic() - start_time
     eta = elapsed / new * (target - done) if new > 0 and done < target else None
-    return Progress(done, target, failed, running, best, eta)
+    stages = tuple(str(t.user_attrs["stage"]) for t in trials
+                   if t.state == TrialState.RUNNING and "stage" in t.user_attrs)
+    return Progress(done, target, failed, running, best, eta, stages)
 
 
 def _running_of(study: optuna.Study, workers: set[str]) -> list[int]:

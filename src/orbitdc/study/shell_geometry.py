@@ -1,13 +1,21 @@
-"""Shell geometry at ``sampled`` and ``full`` fidelity: Walker capacity, separation, screening.
+"""Shell geometry at ``sampled`` and ``full`` fidelity: slot patterns screened, or Walker growth.
 
-For each candidate shell the trial's Walker pattern (``P`` planes, phasing ``F = round(f P)``)
-is grown plane by plane: the capacity is the largest ``T = P S`` whose self-separation
-(satellite 0 against all others, by symmetry: :func:`orbitdc.propagation.walker.self_separation`)
-is at least the study's guaranteed separation. The separation actually achieved feeds the
-coordination factor of the intra-shell risk.
+With ``[shells] slots = true`` (the default) every candidate shell already has its self-safe
+slot pattern per size class from the coefficient build (:mod:`orbitdc.study.slots`: capacity,
+SGP4 separation, crossings). Here the shell's pattern (of the class with the most slots) is
+screened against a synthetic background: the members screened are a sample spread evenly over
+the pattern (:data:`SAMPLED_MEMBERS` at ``sampled``, :data:`FULL_MEMBERS` at ``full``), since
+every member of a Walker pattern sees the background alike, so the cost does not grow with the
+pattern (a 100,000-satellite shell costs what a 2,000-satellite one does).
 
-The pattern at capacity is then screened against a synthetic background
-(:func:`orbitdc.environment.debris.synthetic_population`): ``sampled`` uses one tenth of the
+With ``slots = false`` the older path stands: for each candidate shell the trial's Walker
+pattern (``P`` planes, phasing ``F = round(f P)``) is grown plane by plane to the largest
+``T = P S`` whose self-separation (satellite 0 against all others, by symmetry:
+:func:`orbitdc.propagation.walker.self_separation`) is at least the study's guaranteed
+separation, and the separation achieved feeds the coordination factor.
+
+The screening uses a synthetic background
+(:func:`orbitdc.environment.debris.synthetic_population`): ``sampled`` one tenth of the
 catalogued population for a short window, ``full`` the whole population for
 ``[search] screening_hours``. The empirical background maneuver rate of each size class
 (conjunctions with ``Pc >= threshold`` for its hard-body radius) replaces the analytic one when
@@ -24,6 +32,7 @@ import functools
 import json
 import math
 import os
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,6 +60,9 @@ SAMPLED_HOURS = 2.0
 #: Background conjunctions a screened rate needs before it replaces the analytic one (Poisson
 #: relative error 1/sqrt(20) ~ 22 %); with fewer, the analytic rate stands and both are shown.
 MIN_CONJUNCTIONS = 20
+#: Members of a slot pattern screened against the background at sampled / full fidelity.
+SAMPLED_MEMBERS = 240
+FULL_MEMBERS = 2400
 
 
 class GeometryCache:
@@ -131,20 +143,32 @@ def _background(n: int, seed: int) -> Any:
     return synthetic_population(n, EPOCH, seed=seed)
 
 
+def pattern_members(shell: WalkerShell, count: int) -> Any:
+    """Element sets of ``count`` members spread evenly over a pattern (all if it is smaller)."""
+    from orbitdc.propagation.walker import shell_gpes
+
+    gpes = shell_gpes(shell, EPOCH)
+    if shell.total <= count:
+        return gpes
+    idx = np.unique(np.floor(np.arange(count) * (shell.total / count)).astype(np.int64))
+    return gpes.subset(idx)
+
+
 def background_misses(
     shell: WalkerShell, loaded: LoadedStudy, fidelity: str, sigma_km: float,
-    cache: GeometryCache,
+    cache: GeometryCache, members: int | None = None,
 ) -> dict[str, Any]:
     """Miss distances of a pattern's conjunctions (< 5 km) with the synthetic background.
 
     Returns ``{"misses_km": [...], "sat_years": n_sat x window, "share": sampled share}``; the
     probability of each conjunction depends on the hard-body radius, so maneuver counts are made
-    per size class from the misses (:func:`maneuvers_per_sat_year`).
+    per size class from the misses (:func:`maneuvers_per_sat_year`). With ``members`` only that
+    many satellites spread over the pattern are screened (:func:`pattern_members`).
     """
     from orbitdc.screening import screen
 
     key = (f"bg|{fidelity}|{shell.altitude_km:g}|{shell.inclination.label}|{shell.planes}|"
-           f"{shell.sats_per_plane}|{shell.phasing}")
+           f"{shell.sats_per_plane}|{shell.phasing}" + (f"|m{members}" if members else ""))
     hit = cache.get(key)
     if hit is not None:
         return dict(hit)
@@ -155,13 +179,16 @@ def background_misses(
     n_bg = max(100, int(round(total * share)))
     # the study's local workers share the cores
     threads = max(1, (os.cpu_count() or 1) // max(1, loaded.spec.search.workers))
-    result = screen(shell, _background(n_bg, loaded.spec.study.seed), start=EPOCH, hours=hours,
-                    threshold_km=5.0, sigma_km=sigma_km, hbr_m=20.0, threads=threads)
+    population: Any = shell if members is None else pattern_members(shell, members)
+    screened = shell.total if members is None else min(shell.total, members)
+    result = screen(population, _background(n_bg, loaded.spec.study.seed), start=EPOCH,
+                    hours=hours, threshold_km=5.0, sigma_km=sigma_km, hbr_m=20.0,
+                    threads=threads)
     c = result.conjunctions
     from orbitdc.screening.result import KIND_BACKGROUND
 
     misses = [float(m) for m in c["miss_km"][c["kind"] == KIND_BACKGROUND]]
-    value = {"misses_km": misses, "sat_years": shell.total * hours / (365.25 * 24.0),
+    value = {"misses_km": misses, "sat_years": screened * hours / (365.25 * 24.0),
              "share": share, "background_objects": n_bg, "window_hours": hours}
     cache.put(key, value)
     return value
@@ -187,9 +214,15 @@ def maneuvers_per_sat_year(screened: dict[str, Any], pc_threshold: float,
 
 
 def refine_point(
-    loaded: LoadedStudy, table: CoefficientTable, choices: TrialChoices, results_dir: Path
+    loaded: LoadedStudy, table: CoefficientTable, choices: TrialChoices, results_dir: Path,
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[DesignPoint, dict[str, Any]]:
-    """Capacities and separations of every candidate shell's Walker pattern."""
+    """Capacities, separations and screened background rates of every candidate shell.
+
+    ``progress(text)`` is called as each shell starts.
+    """
+    if loaded.spec.shells.slots:
+        return _refine_slotted(loaded, table, choices, results_dir, progress)
     spec = loaded.spec
     fidelity = spec.search.fidelity
     cache = GeometryCache(results_dir / "cache" / "geometry.json")
@@ -239,3 +272,66 @@ def refine_point(
                "required_separation_km": required, "capacities": capacities,
                "separations_km": separations, "screening": screening}
     return point, details
+
+
+def _refine_slotted(
+    loaded: LoadedStudy, table: CoefficientTable, choices: TrialChoices, results_dir: Path,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[DesignPoint, dict[str, Any]]:
+    """Screen each candidate shell's slot pattern (a sample of its members).
+
+    Capacities and separations stay those of the slots; the screening gives background
+    maneuver rates.
+    """
+    spec = loaded.spec
+    fidelity = spec.search.fidelity
+    cache = GeometryCache(results_dir / "cache" / "geometry.json")
+    families = {f.label: f for f in spec.shells.families()}
+    from orbitdc.study.adapters import study_risk_settings
+
+    settings = study_risk_settings(loaded)
+    threshold = choices.point.pc_threshold or settings.pc_threshold
+    sigma = float(settings.encounter.sigma_km)
+    env = DebrisEnvironment.load(directory=loaded.models_dir)
+    members = SAMPLED_MEMBERS if fidelity == "sampled" else FULL_MEMBERS
+    capacities: dict[str, int] = {}
+    separations: dict[str, float] = {}
+    patterns: dict[str, str] = {}
+    screening: dict[str, dict[str, float]] = {}
+    maneuvers: dict[tuple[str, str], float] = {}
+    shells = list(table.inputs.shells)
+    for n, shell in enumerate(shells):
+        if progress:
+            progress(f"screening shell {n + 1}/{len(shells)} ({shell.key})")
+        slots = [(name, table.slots[(key, name)]) for (key, name) in table.designs
+                 if key == shell.key and (key, name) in table.slots]
+        if not slots:
+            continue
+        _, widest = max(slots, key=lambda item: item[1].satellites)
+        capacities[shell.key] = int(shell.capacity_sats)
+        separations[shell.key] = min(sl.min_separation_km for _, sl in slots)
+        patterns[shell.key] = widest.pattern
+        pattern = WalkerShell(shell.altitude_km, families[shell.inclination], widest.planes,
+                              widest.sats_per_plane, widest.phasing)
+        screened = background_misses(pattern, loaded, fidelity, sigma, cache, members=members)
+        rates: dict[str, float] = {"background_conjunctions": float(len(screened["misses_km"])),
+                                   "background_objects": float(screened["background_objects"]),
+                                   "members_screened": float(min(members, pattern.total))}
+        for (key, name), design in table.designs.items():
+            if key != shell.key:
+                continue
+            hbr_km = (design.hard_body_radius_m + env.params["background_hbr_m"]) / 1e3
+            empirical = maneuvers_per_sat_year(screened, threshold, settings.encounter, hbr_km)
+            if len(screened["misses_km"]) >= MIN_CONJUNCTIONS:
+                maneuvers[(key, name)] = empirical
+            rates[f"{name}: screened maneuvers/sat-yr"] = empirical
+            rates[f"{name}: analytic maneuvers/sat-yr"] = (
+                table.risks[(key, name)].maneuvers_per_sat_year)
+        screening[shell.key] = rates
+    point = replace(choices.point,
+                    maneuvers_per_sat_year=maneuvers if spec.risk.metric == "maneuvers" else None)
+    details = {"slots": True, "capacities": capacities, "separations_km": separations,
+               "patterns": patterns, "screening": screening,
+               "members_screened": members}
+    return point, details
+

@@ -78,6 +78,31 @@ class ShellPlan:
 
 
 @dataclass(frozen=True)
+class SlotCapacity:
+    """The self-safe slots of one candidate shell (``[shells] slots = true``).
+
+    Attributes
+    ----------
+    key : str
+    altitude_km : float [km]
+    inclination : str
+    slots_by_class : dict of str to int
+        Satellites of the best self-safe pattern found at each class's separation.
+    patterns_by_class : dict of str to str
+        Those patterns, ``walker:ALT:INC:T/P/F``.
+    min_separation_km_by_class : dict of str to float [km]
+        Their SGP4 minimum distances.
+    """
+
+    key: str
+    altitude_km: float
+    inclination: str
+    slots_by_class: dict[str, int]
+    patterns_by_class: dict[str, str]
+    min_separation_km_by_class: dict[str, float]
+
+
+@dataclass(frozen=True)
 class DesignSummary:
     """The satellite flown by one class in one shell, and its risk there.
 
@@ -314,6 +339,8 @@ class TrialSummary:
         Why the plan uses the classes and shells it uses, in plain sentences.
     environment : EnvironmentSummary or None
         The plan's long-term environment (``[sustainability]``), when evaluated.
+    slots : list of SlotCapacity
+        The slots of every candidate shell (empty without ``[shells] slots``).
     """
 
     status: str
@@ -342,6 +369,7 @@ class TrialSummary:
     choices: dict[str, float | int | str] = field(default_factory=dict)
     rationale: list[str] = field(default_factory=list)
     environment: EnvironmentSummary | None = None
+    slots: list[SlotCapacity] = field(default_factory=list)
 
     def fleet_totals(self) -> dict[str, float]:
         """Each fleet quantity over the horizon.
