@@ -429,7 +429,9 @@ def environment_summary(setup: EnvironmentSetup, evolution: Evolution,
             satellites_by_class=by_class(limit.plan),
             rounds=[SustainabilityRound(r.iteration, r.shells_used, r.compute_pflop_years,
                                         r.satellites_launched, r.max_bin_ratio,
-                                        r.environment_50y, r.changed) for r in limit.rounds])
+                                        r.environment_50y, r.changed,
+                                        r.predicted_max_bin_ratio) for r in limit.rounds],
+            stop_reason=limit.stop_reason)
     return EnvironmentSummary(
         years=f.years, background=setup.traffic.name, environment_50y=f.environment_50y,
         debris_end=f.debris_end, debris_end_reference=f.debris_end_reference,
