@@ -300,9 +300,12 @@ def corrected_cap(target: np.ndarray, now: np.ndarray, linear_now: np.ndarray,
     return np.asarray(np.asarray(linear_now, dtype=float) + h / rho, dtype=float)
 
 
-def _bin_list(labels: list[str], bins: np.ndarray, ratio: np.ndarray, most: int = 4) -> str:
+def _bin_list(labels: list[str], bins: np.ndarray, ratio: np.ndarray, multiple: float,
+              most: int = 4) -> str:
+    """``"550-600km (1.50x), ..."``, worst first, with the digits the limit needs."""
+    digits = min(max(2, int(np.ceil(-np.log10(multiple - 1.0) - 1e-9)) + 1), 6)
     order = sorted(bins, key=lambda b: -ratio[b])
-    text = ", ".join(f"{labels[b]} ({ratio[b]:.2f}x)" for b in order[:most])
+    text = ", ".join(f"{labels[b]} ({ratio[b]:.{digits}f}x)" for b in order[:most])
     return text + (f" and {len(order) - most} more" if len(order) > most else "")
 
 
@@ -367,7 +370,7 @@ def sustainable_plan(setup: EnvironmentSetup, table: CoefficientTable, model: De
                 f"infeasible: in round {it} the MILP has no plan with every bin within "
                 f"{multiple:g}x its fragments without the plan (the linearised limit, "
                 "corrected); over the limit now: "
-                f"{_bin_list(labels, over, now / np.maximum(f_ref, 1e-12)) or 'none'}; "
+                f"{_bin_list(labels, over, now / np.maximum(f_ref, 1e-12), multiple) or 'none'}; "
                 f"{exc.diagnosis.message}")
             break
         except DeploymentSolveError as exc:
