@@ -22,11 +22,12 @@ in the last year, the ``T - H`` years after.
 **The correction.** The linearisation is not the evolution: on the above-700 km baseline a step
 that the linear model predicts to take the worst bin from 1.62x to 1.20x takes it to 1.50x,
 the same ~30 % of the predicted change in every low bin, round after round (the probe design
-shared per family, satellite-years weighted alike whether early or late; design/environment.md
-section 7). Satisfying the linear cap is then not enough, and a loop that only re-linearises
-creeps towards the limit by a third of the remaining excess per round. After each round the
-loop compares, per bin, the change the evolution realised with the change the linearisation
-predicted for the new plan ``x_{k+1}`` (a secant along the step):
+shared per family; satellite-years weighted alike whether early or late, and the MILP's
+cheapest steps move launches between years; design/environment.md section 7). Satisfying the
+linear cap is then not enough, and a loop that only re-linearises creeps towards the limit by
+a third of the remaining excess per round. After each round the loop compares, per bin, the
+change the evolution realised with the change the linearisation predicted for the new plan
+``x_{k+1}`` (a secant along the step):
 
 ``r_b = (F_b(x_{k+1}) - F_b(x_k)) / (e_b . (x_{k+1} - x_k))``  [-]
 
