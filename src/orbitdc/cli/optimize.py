@@ -105,4 +105,6 @@ def optimize(study_path: Path, objective: str | None, points: int | None, with_c
                        f"{', '.join(lim.free_shells_used)} "
                        f"({lim.free_compute_pflop_years:,.0f} PFLOP/s-yr, worst bin "
                        f"{lim.free_max_bin_ratio:.2f}x)")
+            if lim.stop_reason:
+                click.echo(f"  stopped: {lim.stop_reason}")
     click.echo(f"wrote {out}")

@@ -51,6 +51,11 @@ class EnvironmentFigures:
         return asdict(self)
 
 
+#: Bins with fewer fragments than this without the plan are left out of ``max_bin_ratio`` (a
+#: ratio of near-empty bins says nothing) and of the sustainability limit's rows.
+JUDGED_FRAGMENTS = 1.0
+
+
 def environment_figures(plan: EvolutionResult, reference: EvolutionResult,
                         copy: int = 0) -> EnvironmentFigures:
     """Figures of one copy of ``plan`` against the reference (its copy 0)."""
@@ -58,7 +63,7 @@ def environment_figures(plan: EvolutionResult, reference: EvolutionResult,
     debris_ref = float(reference.debris()[-1, 0].sum())
     frag = plan.count("fragment")[-1, copy]
     frag_ref = reference.count("fragment")[-1, 0]
-    ok = frag_ref >= 1.0
+    ok = frag_ref >= JUDGED_FRAGMENTS
     ratio = float(np.max(frag[ok] / frag_ref[ok])) if ok.any() else 1.0
     return EnvironmentFigures(
         years=int(plan.years[-1] - plan.years[0]),

@@ -143,7 +143,9 @@ def environment_section(env: Any) -> str:
         out.append(f'<p class="muted">{lim.iterations} re-solve(s) with the linearised limit, '
                    f"{'converged' if lim.converged else 'stopped before converging'}; the "
                    f"final plan {'meets' if lim.meets_limit else 'does NOT meet'} the limit in "
-                   "its own evolution.</p>")
+                   "its own evolution"
+                   + (f" (stopped: {esc(lim.stop_reason)})" if lim.stop_reason else "")
+                   + ".</p>")
         cls = lambda d: ", ".join(f"{k}: {v:,}" for k, v in d.items())  # noqa: E731
         out.append(tables.to_html(tables.Table(["plan", "shells", "satellites by class",
                                                 "compute [PFLOP/s-yr]", "environment_50y",

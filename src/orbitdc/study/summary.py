@@ -214,7 +214,11 @@ class Margin:
 
 @dataclass(frozen=True)
 class SustainabilityRound:
-    """One round of the sustainability loop (:mod:`orbitdc.study.sustainability`)."""
+    """One round of the sustainability loop (:mod:`orbitdc.study.sustainability`).
+
+    ``max_bin_ratio`` is the round's plan in its own evolution, ``predicted_max_bin_ratio``
+    what the linearisation predicted for it (0 in records stored before it was kept).
+    """
 
     iteration: int
     shells_used: list[str]
@@ -223,6 +227,7 @@ class SustainabilityRound:
     max_bin_ratio: float
     environment_50y: float
     changed: bool
+    predicted_max_bin_ratio: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -236,9 +241,12 @@ class SustainabilityRecord:
     iterations : int
         Re-solves with the linearised limit.
     converged : bool
-        The plan stopped changing.
+        The plan stopped changing and met the limit.
     meets_limit : bool
         The final plan's own evolution keeps every bin within the limit.
+    stop_reason : str
+        Why the loop ended: ``"met and stable ..."``, ``"limit not met after N rounds ..."``,
+        ``"infeasible: ..."`` (empty in records stored before it was kept).
     free_shells_used, free_satellites_by_class, free_compute_pflop_years,
     free_environment_50y, free_max_bin_ratio
         The plan without the limit.
@@ -258,6 +266,7 @@ class SustainabilityRecord:
     free_max_bin_ratio: float
     satellites_by_class: dict[str, int]
     rounds: list[SustainabilityRound]
+    stop_reason: str = ""
 
 
 @dataclass(frozen=True)
