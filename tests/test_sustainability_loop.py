@@ -113,7 +113,8 @@ def test_an_impossible_limit_stops_infeasible_with_a_message(tiny_study, tmp_pat
     out = tmp_path / "results"
     run = CliRunner().invoke(cli, ["optimize", str(study), "--results-dir", str(out)])
     assert run.exception is None or isinstance(run.exception, SystemExit), run.exception
-    assert run.exit_code == 0, run.output
+    assert run.exit_code == 2, run.output  # the plan is written, but it is not an answer
+    assert "does not meet the sustainability limit" in run.output
     assert "NOT met" in run.output and "stopped: infeasible" in run.output
     doc = json.loads((out / "impossible" / "optimize" / "ratio.json").read_text())
     lim = doc["environment"]["sustainability"]
@@ -140,3 +141,23 @@ def test_records_stored_before_the_stop_reason_still_load():
     record = _build(SustainabilityRecord, old, "record")
     assert record.stop_reason == "" and isinstance(record.rounds[0], SustainabilityRound)
     assert record.rounds[0].predicted_max_bin_ratio == 0.0
+
+
+def test_a_trial_whose_plan_misses_the_limit_is_infeasible(tiny_study, tmp_path):
+    """In a study, the loop's last plan above the limit violates ``sustainability_limit``:
+    Optuna must not rank it with the plans that respect the limit."""
+    import optuna
+
+    study = tiny_study("missed", LIMIT.format(years=12, background="nfl", multiple=1.0001,
+                                              rounds=2))
+    out = tmp_path / "results"
+    run = CliRunner().invoke(cli, ["run", str(study), "--results-dir", str(out),
+                                   "--trials", "1", "--no-report"])
+    assert run.exit_code == 0, run.output
+    st = optuna.load_study(study_name="missed", storage=f"sqlite:///{out}/missed/study.db")
+    trial = st.trials[0]
+    env = trial.user_attrs["environment"]  # the loop ends with a plan: infeasible round 1
+    lim = env["sustainability"]
+    assert not lim["meets_limit"]
+    value = trial.constraints["sustainability_limit"]
+    assert value == pytest.approx(env["max_bin_ratio"] - 1.0001) and value > 0

@@ -62,7 +62,8 @@ def optimize(study_path: Path, objective: str | None, points: int | None, with_c
 
     Chooses shells, satellite classes and the launch schedule; prints the plan and writes it as
     JSON and CSV under results/<study>/optimize/. An infeasible study is explained by the
-    constraint families that block it (exit status 2).
+    constraint families that block it (exit status 2); so is a plan that misses the study's
+    sustainability limit (written for inspection, exit status 2).
     """
     study = load_study(study_path)
     study.check_objective(objective or study.spec.deployment.objective)  # bad input: no folder
@@ -81,6 +82,7 @@ def optimize(study_path: Path, objective: str | None, points: int | None, with_c
     payload = result.to_dict()
     if as_json:
         echo_json(payload)
+        _exit_if_limit_missed(result)
         return
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
@@ -99,7 +101,7 @@ def optimize(study_path: Path, objective: str | None, points: int | None, with_c
         lim = env.sustainability
         if lim is not None:
             click.echo(f"sustainability limit {lim.max_fragment_multiple:g}x: "
-                       f"{lim.iterations} re-solve(s), "
+                       f"{lim.iterations} round(s) with the limit, "
                        f"{'converged' if lim.converged else 'not converged'}, "
                        f"{'met' if lim.meets_limit else 'NOT met'}; without it: "
                        f"{', '.join(lim.free_shells_used)} "
@@ -108,3 +110,19 @@ def optimize(study_path: Path, objective: str | None, points: int | None, with_c
             if lim.stop_reason:
                 click.echo(f"  stopped: {lim.stop_reason}")
     click.echo(f"wrote {out}")
+    _exit_if_limit_missed(result)
+
+
+def _exit_if_limit_missed(result: Any) -> None:
+    """Exit 2 when the study's sustainability limit is not met by the plan written.
+
+    The plan is still written (and named as the last round's) so that it can be inspected,
+    but a script must not take it for an answer that respects the limit.
+    """
+    env = result.environment
+    lim = None if env is None else env.sustainability
+    if lim is not None and not lim.meets_limit:
+        click.echo(f"error: the plan written does not meet the sustainability limit "
+                   f"{lim.max_fragment_multiple:g}x (worst bin {env.max_bin_ratio:.4g}x): "
+                   f"{lim.stop_reason or 'see the rounds above'}", err=True)
+        raise SystemExit(2)

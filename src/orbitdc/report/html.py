@@ -140,7 +140,7 @@ def environment_section(env: Any) -> str:
     if lim is not None:
         out.append(f"<h3>Sustainability limit: {lim.max_fragment_multiple:g}x the fragments "
                    "without the plan, per bin</h3>")
-        out.append(f'<p class="muted">{lim.iterations} re-solve(s) with the linearised limit, '
+        out.append(f'<p class="muted">{lim.iterations} round(s) with the linearised limit, '
                    f"{'converged' if lim.converged else 'stopped before converging'}; the "
                    f"final plan {'meets' if lim.meets_limit else 'does NOT meet'} the limit in "
                    "its own evolution"

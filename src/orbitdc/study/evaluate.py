@@ -68,7 +68,8 @@ CUT_SHORT = ("interrupted", "error")
 
 #: Constraint names, always all set so every trial carries the same keys.
 CONSTRAINTS = ("valid", "milp_feasible", "collision_probability_per_sat",
-               "maneuvers_per_sat_year", "disposal_compliance", "environment_50y")
+               "maneuvers_per_sat_year", "disposal_compliance", "environment_50y",
+               "sustainability_limit")
 
 
 def solver_options(loaded: LoadedStudy, workers: int) -> SolverOptions:
@@ -199,6 +200,10 @@ class TrialEvaluator:
             limit = self.spec.search.constraints.max_environment_50y
             if limit is not None:
                 constraints["environment_50y"] = environment.environment_50y - limit
+            lim = environment.sustainability
+            if lim is not None and not lim.meets_limit:  # the loop's last plan still misses it
+                constraints["sustainability_limit"] = (environment.max_bin_ratio
+                                                       - lim.max_fragment_multiple)
         attrs = summary_attrs(summary)
         attrs["geometry"] = geometry.summary
         attrs["solver"] = records
