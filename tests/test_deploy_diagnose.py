@@ -68,15 +68,18 @@ def test_compute_target_short_under_a_yearly_budget():
 
 
 def test_yearly_budget_over_when_the_target_is_fixed():
-    # Target 6 satellites in 2031 with one flight (2 sats, 60 M USD) a year affordable: the
-    # least relative overrun buys one extra flight of 2 in either year (80 M, 20 M over).
+    # Target 6 satellites in 2031 with one flight of 2 (40 M USD) a year affordable: the
+    # least relative overrun, 20 M of the 60 M a year, is tied between one extra flight of 2
+    # in either year (80 M, 20 M over once) and a flight of 1 in each year (70 M, 10 M over
+    # twice); either is an exact optimum of the elastic objective.
     inp = case(budget_usd_per_year=[60e6, 60e6], compute_target_pflops=6 * PFLOPS)
     d = DeploymentModel(inp, EXACT).diagnose_infeasibility(
         weights=only("budget_per_year"))
     assert d.families == ("budget_per_year",)
-    assert d.shortfalls[0].amount == pytest.approx(20e6)
-    assert "budget per year: up to 20 M USD over in 203" in d.message
-    assert len(d.shortfalls[0].where) == 1
+    over = d.shortfalls[0]
+    assert over.amount * len(over.where) == pytest.approx(20e6)
+    assert (over.amount, len(over.where)) in [(pytest.approx(20e6), 1), (pytest.approx(10e6), 2)]
+    assert f"budget per year: up to {over.amount / 1e6:.0f} M USD over in 203" in d.message
 
 
 def test_total_budget_over():

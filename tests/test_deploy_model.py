@@ -358,3 +358,26 @@ def test_hold_target_through_horizon_keeps_the_target_in_service():
     tight = replace(held_inputs, flights_per_year=[5.0, 5.0, 0.0, 0.0, 0.0, 0.0])
     with pytest.raises(DeploymentInfeasible, match=r"compute target: .* short in 203[2-5]"):
         DeploymentModel(tight, options).min_cost()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_lp_support_start_is_feasible_and_leaves_the_model_intact(seed):
+    """The start (best plan within the LP relaxation's support) is a feasible plan: never
+    better than the exact optimum, never worse than the answer HiGHS returns from it; the
+    model's column bounds are put back after it."""
+    inp = tiny_inputs(np.random.default_rng(seed), target=False)
+    exact = DeploymentModel(inp, replace(EXACT, lp_support_start=False)).maximize_compute()
+    best = exact.total_compute_pflop_years
+    started = DeploymentModel(inp, replace(EXACT, mip_rel_gap=0.05, lp_support_start=True))
+    before = np.array(started.highs.getLp().col_upper_)
+    fast = started.maximize_compute()
+    rec = fast.records[0]
+    assert rec.start_s > 0 and rec.start_incumbent is not None, rec
+    assert rec.start_incumbent <= best * (1 + 1e-9)  # a feasible plan: not above the optimum
+    assert rec.incumbent >= rec.start_incumbent * (1 - 1e-9)
+    assert best * (1 - 0.05) - 1e-6 <= fast.total_compute_pflop_years <= best * (1 + 1e-9)
+    assert np.array_equal(np.array(started.highs.getLp().col_upper_), before)
+    # With an exact gap the start changes nothing but the path.
+    exact_started = DeploymentModel(inp, replace(EXACT, lp_support_start=True))
+    assert exact_started.maximize_compute().total_compute_pflop_years == pytest.approx(
+        best, rel=1e-9)

@@ -327,7 +327,7 @@ class DeploymentMilp:
         record, columns = run_highs(
             self._highs, options or self.options, label=label, spec=spec,
             abs_gap_internal=None if abs_gap is None else abs_gap / spec.scale,
-            build_s=build, transfer_s=transfer,
+            build_s=build, transfer_s=transfer, start_columns=self._x_cols.ravel(),
         )
         if columns is None:
             return Solution(record, None, None, {})

@@ -49,6 +49,11 @@ class SolverOptions:
         HiGHS ``random_seed``: with the same seed and threads, a solve is reproducible.
     highs_options : mapping
         Further HiGHS options by name (e.g. ``{"presolve": "off"}``), passed through unchecked.
+    lp_support_start : bool
+        Start each MILP from the best plan that launches only where its LP relaxation does
+        (:func:`lp_support_start`): a near-optimal incumbent before HiGHS's root cut loop,
+        which otherwise finds none within 0.5 % for tens of seconds on large studies. It
+        changes the search path, so the answer of a solve may differ within its gap.
     """
 
     time_limit_s: float | None = None
@@ -57,6 +62,7 @@ class SolverOptions:
     threads: int | None = None
     seed: int = 0
     highs_options: Mapping[str, bool | int | float | str] = field(default_factory=dict)
+    lp_support_start: bool = True
 
     def __post_init__(self) -> None:
         if self.time_limit_s is not None:
@@ -102,7 +108,7 @@ class SolveRecord:
     transfer_s : float [s]
         Pyomo -> HiGHS: building the HiGHS model, or pushing changed parameters on a re-solve.
     solve_s : float [s]
-        HiGHS run time.
+        HiGHS run time, the start heuristic included.
     wall_s : float [s]
         The whole solve call including the transfer and reading the solution back.
     solver : str
@@ -111,6 +117,10 @@ class SolveRecord:
         :class:`SolverOptions` as used (after per-method adjustments such as the absolute gap).
     nodes : int or None
         Branch-and-bound nodes.
+    start_s : float [s]
+        Of ``solve_s``, the LP-support start (:func:`lp_support_start`); 0 when not used.
+    start_incumbent : float or None
+        The start's objective in ``objective_units`` (``None``: no start found or not used).
     """
 
     label: str
@@ -128,6 +138,8 @@ class SolveRecord:
     solver: str
     options: dict[str, Any]
     nodes: int | None = None
+    start_s: float = 0.0
+    start_incumbent: float | None = None
 
     @property
     def has_solution(self) -> bool:
@@ -286,6 +298,7 @@ def run_highs(
     abs_gap_internal: float | None = None,
     build_s: float = 0.0,
     transfer_s: float = 0.0,
+    start_columns: Any = None,
 ) -> tuple[SolveRecord, Any]:
     """Solve the model loaded in ``instance`` and record what happened.
 
@@ -303,6 +316,9 @@ def run_highs(
         Model construction time to charge to this record.
     transfer_s : float [s]
         Time spent handing this solve's model or changes to HiGHS.
+    start_columns : numpy.ndarray of int, optional
+        The integer columns whose LP-relaxation support the start sub-MIP keeps
+        (:func:`lp_support_start`; the launches); ``None``: no start.
 
     Returns
     -------
@@ -341,6 +357,14 @@ def run_highs(
         for key, value in highs_opts.items():
             highs.setOptionValue(key, value)
         run_tick = time.perf_counter()
+        start_s, start_value = 0.0, None
+        if start_columns is not None and options.lp_support_start:
+            start_value = lp_support_start(highs, np.asarray(start_columns, dtype=np.int32),
+                                           options.time_limit_s)
+            start_s = time.perf_counter() - run_tick
+            if options.time_limit_s is not None:  # the start counts against the solve's limit
+                highs.setOptionValue("time_limit", max(options.time_limit_s - start_s,
+                                                     min(options.time_limit_s, 1e-3)))
         highs.run()
         highs_s = time.perf_counter() - run_tick
     status = highs.getModelStatus()
@@ -385,5 +409,75 @@ def run_highs(
         solver=highs_version(),
         options=used,
         nodes=int(info.mip_node_count) if info.valid else None,
+        start_s=start_s,
+        start_incumbent=None if start_value is None else spec.natural(start_value),
     )
     return record, columns
+
+
+#: Longest the start sub-MIP may run [s] (and at most this share of a solve's time limit).
+START_TIME_LIMIT_S = 10.0
+START_TIME_SHARE = 0.2
+
+
+def lp_support_start(highs: Any, columns: np.ndarray, time_limit_s: float | None) -> float | None:
+    """Hand HiGHS a MIP start: the best plan within the LP relaxation's support.
+
+    Solve the LP relaxation ``x*``; then the MILP with every column ``j`` of ``columns``
+    restricted to ``0 <= x_j <= ceil(x*_j)`` (launch nowhere the relaxation does not, and no
+    more than it rounds up to; all other columns free), a small MILP that presolve cuts to the
+    relaxation's few dozen (shell, class, year) triples; its solution becomes HiGHS's start
+    (``setSolution``) for the full MILP, and the bounds are put back. This is RENS (Berthold
+    2014, "RENS: the optimal rounding", Math. Prog. Comp. 6) with the rounding window widened
+    down to zero, which keeps the launches' knapsacks (budgets, flights, capacity) feasible.
+
+    Parameters
+    ----------
+    highs : highspy.Highs
+        The loaded model, options set.
+    columns : numpy.ndarray of int
+        The columns to restrict (the launches).
+    time_limit_s : float or None [s]
+        The solve's limit; the sub-MIP takes at most :data:`START_TIME_SHARE` of it and
+        :data:`START_TIME_LIMIT_S`.
+
+    Returns
+    -------
+    float or None
+        The start's objective in HiGHS's (internal) units, or ``None`` when the relaxation or
+        the restricted MILP found nothing (the full solve then starts without it).
+    """
+    import highspy
+
+    lp = highs.getLp()
+    if not any(int(v) for v in lp.integrality_) or len(columns) == 0:
+        return None
+    _, limit = highs.getOptionValue("time_limit")
+    try:
+        highs.setOptionValue("solve_relaxation", True)
+        highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        relaxed = np.asarray(highs.getSolution().col_value, dtype=float)[columns]
+    finally:
+        highs.setOptionValue("solve_relaxation", False)
+    lower = np.asarray(lp.col_lower_, dtype=float)[columns]
+    upper = np.asarray(lp.col_upper_, dtype=float)[columns]
+    window = np.maximum(np.minimum(upper, np.ceil(relaxed - 1e-6)), lower)
+    sub_limit = START_TIME_LIMIT_S
+    if time_limit_s is not None:
+        sub_limit = min(sub_limit, START_TIME_SHARE * time_limit_s)
+    start = value = None
+    highs.changeColsBounds(len(columns), columns, lower, window)
+    try:
+        highs.setOptionValue("time_limit", sub_limit)
+        highs.run()
+        if highs.getInfo().primal_solution_status == 2:
+            start = highs.getSolution()
+            value = float(highs.getInfo().objective_function_value)
+    finally:
+        highs.changeColsBounds(len(columns), columns, lower, upper)
+        highs.setOptionValue("time_limit", limit)
+    if start is not None:
+        highs.setSolution(start)
+    return value
