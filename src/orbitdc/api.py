@@ -886,12 +886,10 @@ class Study:
                               intra_coefficients(design, sat, settings))
 
     def solver_options(self) -> SolverOptions:
-        """HiGHS options of ``[solver]``."""
-        from orbitdc.deploy import SolverOptions
+        """HiGHS options of ``[solver]`` (threads at most the machine's cores)."""
+        from orbitdc.study.evaluate import solver_options
 
-        s = self.spec.solver
-        return SolverOptions(time_limit_s=s.time_limit_s, mip_rel_gap=s.mip_gap,
-                             threads=s.threads, seed=s.seed)
+        return solver_options(self.loaded, workers=1)
 
     def launch_problems(self, table: CoefficientTable | None = None) -> list[str]:
         """Size classes no flight of ``[launch] vehicle`` can carry to any candidate shell.

@@ -256,6 +256,7 @@ class Solver(_Section):
     mip_gap: float = Field(0.005, ge=0.0, le=1.0)
     threads: int = Field(2, ge=1, le=256)
     seed: int = Field(0, ge=0, le=2**31 - 1)
+    lp_support_start: bool = True  # start each MILP from its LP relaxation's support (RENS)
 
 
 #: Parameters the design-space search may vary, with their kind and allowed range.

@@ -77,7 +77,8 @@ def solver_options(loaded: LoadedStudy, workers: int) -> SolverOptions:
     s = loaded.spec.solver
     cores = os.cpu_count() or 1
     return SolverOptions(time_limit_s=s.time_limit_s, mip_rel_gap=s.mip_gap,
-                         threads=max(1, min(s.threads, cores // max(workers, 1))), seed=s.seed)
+                         threads=max(1, min(s.threads, cores // max(workers, 1))), seed=s.seed,
+                         lp_support_start=s.lp_support_start)
 
 
 class TrialEvaluator:

@@ -213,6 +213,34 @@ def maneuvers_per_sat_year(screened: dict[str, Any], pc_threshold: float,
     return hits / (screened["sat_years"] * screened["share"])
 
 
+
+def _background_rates(
+    screened: dict[str, Any], shell_key: str, table: CoefficientTable, env: DebrisEnvironment,
+    threshold: float, settings: Any, maneuvers: dict[tuple[str, str], float],
+    members_screened: int | None = None,
+) -> dict[str, float]:
+    """A shell's screened background rates, per class beside the analytic ones.
+
+    Each class's empirical maneuver rate (:func:`maneuvers_per_sat_year` at the operator's
+    ``threshold``, hard-body radius of the class plus the background's) goes into
+    ``maneuvers`` when the screening saw at least :data:`MIN_CONJUNCTIONS` conjunctions.
+    """
+    rates: dict[str, float] = {"background_conjunctions": float(len(screened["misses_km"])),
+                               "background_objects": float(screened["background_objects"])}
+    if members_screened is not None:
+        rates["members_screened"] = float(members_screened)
+    for (key, name), design in table.designs.items():
+        if key != shell_key:
+            continue
+        hbr_km = (design.hard_body_radius_m + env.params["background_hbr_m"]) / 1e3
+        empirical = maneuvers_per_sat_year(screened, threshold, settings.encounter, hbr_km)
+        if len(screened["misses_km"]) >= MIN_CONJUNCTIONS:
+            maneuvers[(key, name)] = empirical
+        rates[f"{name}: screened maneuvers/sat-yr"] = empirical
+        rates[f"{name}: analytic maneuvers/sat-yr"] = (
+            table.risks[(key, name)].maneuvers_per_sat_year)
+    return rates
+
 def refine_point(
     loaded: LoadedStudy, table: CoefficientTable, choices: TrialChoices, results_dir: Path,
     progress: Callable[[str], None] | None = None,
@@ -253,19 +281,8 @@ def refine_point(
             continue
         pattern = WalkerShell(shell.altitude_km, family, planes, per_plane, phasing)
         screened = background_misses(pattern, loaded, fidelity, sigma, cache)
-        rates: dict[str, float] = {"background_conjunctions": float(len(screened["misses_km"])),
-                                   "background_objects": float(screened["background_objects"])}
-        for (key, name), design in table.designs.items():
-            if key != shell.key:
-                continue
-            hbr_km = (design.hard_body_radius_m + env.params["background_hbr_m"]) / 1e3
-            empirical = maneuvers_per_sat_year(screened, threshold, settings.encounter, hbr_km)
-            if len(screened["misses_km"]) >= MIN_CONJUNCTIONS:
-                maneuvers[(key, name)] = empirical
-            rates[f"{name}: screened maneuvers/sat-yr"] = empirical
-            rates[f"{name}: analytic maneuvers/sat-yr"] = (
-                table.risks[(key, name)].maneuvers_per_sat_year)
-        screening[shell.key] = rates
+        screening[shell.key] = _background_rates(screened, shell.key, table, env, threshold,
+                                                 settings, maneuvers)
     point = replace(choices.point, capacities=capacities, min_separation_km=separations,
                     maneuvers_per_sat_year=maneuvers if spec.risk.metric == "maneuvers" else None)
     details = {"planes": planes, "phasing_fraction": fraction,
@@ -314,20 +331,9 @@ def _refine_slotted(
         pattern = WalkerShell(shell.altitude_km, families[shell.inclination], widest.planes,
                               widest.sats_per_plane, widest.phasing)
         screened = background_misses(pattern, loaded, fidelity, sigma, cache, members=members)
-        rates: dict[str, float] = {"background_conjunctions": float(len(screened["misses_km"])),
-                                   "background_objects": float(screened["background_objects"]),
-                                   "members_screened": float(min(members, pattern.total))}
-        for (key, name), design in table.designs.items():
-            if key != shell.key:
-                continue
-            hbr_km = (design.hard_body_radius_m + env.params["background_hbr_m"]) / 1e3
-            empirical = maneuvers_per_sat_year(screened, threshold, settings.encounter, hbr_km)
-            if len(screened["misses_km"]) >= MIN_CONJUNCTIONS:
-                maneuvers[(key, name)] = empirical
-            rates[f"{name}: screened maneuvers/sat-yr"] = empirical
-            rates[f"{name}: analytic maneuvers/sat-yr"] = (
-                table.risks[(key, name)].maneuvers_per_sat_year)
-        screening[shell.key] = rates
+        screening[shell.key] = _background_rates(
+            screened, shell.key, table, env, threshold, settings, maneuvers,
+            members_screened=min(members, pattern.total))
     point = replace(choices.point,
                     maneuvers_per_sat_year=maneuvers if spec.risk.metric == "maneuvers" else None)
     details = {"slots": True, "capacities": capacities, "separations_km": separations,

@@ -104,25 +104,6 @@ from orbitdc.study.summary import (
 
 
 @dataclass
-class Round:
-    """One linearise-and-solve round.
-
-    ``max_bin_ratio`` is the new plan's true worst bin (its own evolution);
-    ``predicted_max_bin_ratio`` the worst bin the linearisation around the previous plan
-    predicted for it, without the correction.
-    """
-
-    iteration: int
-    shells_used: list[str]
-    compute_pflop_years: float
-    satellites_launched: int
-    max_bin_ratio: float
-    environment_50y: float
-    changed: bool
-    predicted_max_bin_ratio: float = 0.0
-
-
-@dataclass
 class SustainableResult:
     """The plan under the limit, the free plan, and the rounds between them.
 
@@ -136,7 +117,7 @@ class SustainableResult:
     free_figures: EnvironmentFigures
     multiple: float
     run: Any = None
-    rounds: list[Round] = field(default_factory=list)
+    rounds: list[SustainabilityRound] = field(default_factory=list)
     converged: bool = False
     stop_reason: str = ""
 
@@ -339,7 +320,7 @@ def sustainable_plan(setup: EnvironmentSetup, table: CoefficientTable, model: De
     met = (plan, run, fig) if meets(fig.max_bin_ratio, multiple) else None
     now = run.count("fragment")[-1, 0]
     ratio = np.ones(len(labels))
-    rounds: list[Round] = []
+    rounds: list[SustainabilityRound] = []
     converged = False
     stop_reason = ""
     for it in range(1, max_iterations + 1):
@@ -383,10 +364,10 @@ def sustainable_plan(setup: EnvironmentSetup, table: CoefficientTable, model: De
         fig = environment_figures(run, ref)
         after = run.count("fragment")[-1, 0]
         ratio = secant_ratio(now, after, predicted - now, ratio, relevant)
-        rounds.append(Round(it, list(new.shells_used), new.total_compute_pflop_years,
-                            int(new.launches.sum()), fig.max_bin_ratio, fig.environment_50y,
-                            changed, float(np.max(predicted[judged] / f_ref[judged]))
-                            if len(judged) else 1.0))
+        worst_predicted = float(np.max(predicted[judged] / f_ref[judged])) if len(judged) else 1.0
+        rounds.append(SustainabilityRound(
+            it, list(new.shells_used), new.total_compute_pflop_years, int(new.launches.sum()),
+            fig.max_bin_ratio, fig.environment_50y, changed, worst_predicted))
         plan, now = new, after
         if meets(fig.max_bin_ratio, multiple):
             met = (plan, run, fig)
@@ -431,10 +412,7 @@ def environment_summary(setup: EnvironmentSetup, evolution: Evolution,
             free_environment_50y=limit.free_figures.environment_50y,
             free_max_bin_ratio=limit.free_figures.max_bin_ratio,
             satellites_by_class=by_class(limit.plan),
-            rounds=[SustainabilityRound(r.iteration, r.shells_used, r.compute_pflop_years,
-                                        r.satellites_launched, r.max_bin_ratio,
-                                        r.environment_50y, r.changed,
-                                        r.predicted_max_bin_ratio) for r in limit.rounds],
+            rounds=list(limit.rounds),
             stop_reason=limit.stop_reason)
     return EnvironmentSummary(
         years=f.years, background=setup.traffic.name, environment_50y=f.environment_50y,
