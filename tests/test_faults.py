@@ -259,19 +259,33 @@ STORAGES = ["sqlite", "postgresql"]
 # ---- in this process: a signal inside HiGHS -----------------------------------------------------
 @pytest.fixture
 def signal_in_solve(monkeypatch):
-    """``arm(n)``: SIGINT arrives during the n-th HiGHS solve from now.
+    """``arm(n)``: SIGINT arrives during the n-th MILP solve from now.
 
-    Python handles a signal between bytecodes, so one that arrives while HiGHS's C++ code runs
-    is handled as the solve returns: the signal is blocked, sent, and unblocked after ``run``.
+    A solve is one call of HiGHS through :func:`orbitdc.deploy.solve.run_highs`, its
+    LP-support start included: the signal arrives in the solve's first HiGHS run. Python handles
+    a signal between bytecodes, so one that arrives while HiGHS's C++ code runs is handled as the
+    run returns: the signal is blocked, sent, and unblocked after ``run``. SIGINT gets Python's
+    own handler for the test, as in a terminal (a process started in the background, as CI may
+    start this suite, inherits SIGINT ignored).
     """
     import highspy
 
-    run = highspy.Highs.run
-    state = {"solves": 0, "at": None, "sent": False}
+    from orbitdc.deploy import milp
 
-    def counted(self):
+    run = highspy.Highs.run
+    run_highs = milp.run_highs
+    state = {"solves": 0, "at": None, "sent": False, "armed": False}
+
+    def counted_solve(*args, **kwargs):
         state["solves"] += 1
-        if state["solves"] != state["at"] or state["sent"]:
+        state["armed"] = state["solves"] == state["at"] and not state["sent"]
+        try:
+            return run_highs(*args, **kwargs)
+        finally:
+            state["armed"] = False
+
+    def signalled(self):
+        if not state["armed"] or state["sent"]:
             return run(self)
         state["sent"] = True
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
@@ -281,13 +295,16 @@ def signal_in_solve(monkeypatch):
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
-    monkeypatch.setattr(highspy.Highs, "run", counted)
+    monkeypatch.setattr(milp, "run_highs", counted_solve)
+    monkeypatch.setattr(highspy.Highs, "run", signalled)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def arm(nth: int) -> dict:
         state.update(at=state["solves"] + nth, sent=False)
         return state
 
-    return arm
+    yield arm
+    signal.signal(signal.SIGINT, previous)
 
 
 def test_ctrl_c_inside_a_solve_is_not_a_result(tiny_study, signal_in_solve):
