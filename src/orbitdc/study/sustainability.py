@@ -48,11 +48,12 @@ not a bias: the error grows with the step, so an accumulated offset would keep t
 that already meets the limit. The MILP stays linear: only ``G_b`` changes.
 
 **Stopping.** ``converged`` only when the new plan meets the limit in its own evolution
-(``max_bin_ratio <= m``, 0.1 % tolerance) and did not change (the same shells and classes, no
-pair's launches moved by more than 5 %: the MILP solves to a gap). Otherwise the loop runs to
-``max_iterations``; if the last plan then misses the limit but an earlier round's plan met it,
-that plan is the result. A round whose MILP is infeasible under the corrected cap (say the
-compute target cannot be met within the limit) ends the loop with a ``stop_reason`` naming the
+(``max_bin_ratio <= m``, a tolerance of 1 % of the allowed growth ``m - 1``) and did not change
+(the same shells and classes, no pair's launches moved by more than 5 %: the MILP solves to a
+gap). Otherwise the loop runs to ``max_iterations``; if the last plan then misses the limit but
+an earlier round's plan met it, that plan is the result. A round whose MILP is infeasible under
+the corrected cap (say the compute target cannot be met within the limit) ends the loop with a
+``stop_reason`` naming the
 bins over the limit and the MILP's own diagnosis (its elastic solve, as
 ``DeploymentModel.diagnose_infeasibility``); the result is then the last plan, flagged by
 ``meets_limit``.
@@ -132,9 +133,14 @@ class SustainableResult:
         return meets(self.figures.max_bin_ratio, self.multiple)
 
 
+#: Tolerance of the limit, as a share of the growth it allows (``m - 1``): relative to ``m``
+#: it would let a limit near 1 (1.006x) pass a sixth of its growth again (1.007x).
+MEETS_TOLERANCE = 0.01
+
+
 def meets(max_bin_ratio: float, multiple: float) -> bool:
-    """Whether a worst-bin ratio is within the limit (0.1 % tolerance)."""
-    return max_bin_ratio <= multiple * (1.0 + 1e-3)
+    """Whether a worst-bin ratio is within the limit ``m``: ``<= m + 0.01 (m - 1)``."""
+    return max_bin_ratio <= multiple + MEETS_TOLERANCE * (multiple - 1.0)
 
 
 def _bin_labels(setup: EnvironmentSetup) -> list[str]:
