@@ -53,9 +53,8 @@ that already meets the limit. The MILP stays linear: only ``G_b`` changes.
 gap). Otherwise the loop runs to ``max_iterations``; if the last plan then misses the limit but
 an earlier round's plan met it, that plan is the result. A round whose MILP is infeasible under
 the corrected cap (say the compute target cannot be met within the limit) ends the loop with a
-``stop_reason`` naming the
-bins over the limit and the MILP's own diagnosis (its elastic solve, as
-``DeploymentModel.diagnose_infeasibility``); the result is then the last plan, flagged by
+``stop_reason`` naming the bins over the limit and the MILP's own diagnosis (its elastic solve,
+as ``DeploymentModel.diagnose_infeasibility``); the result is then the last plan, flagged by
 ``meets_limit``.
 
 **Sensitivities in a few runs.** All shells of one size class and inclination family share
