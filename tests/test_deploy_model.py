@@ -329,6 +329,10 @@ def test_a_sustainability_limit_changes_the_plan_and_is_diagnosed():
     why = model.diagnose_infeasibility(weights={f: (1.0 if f == "sustainability" else 0.0)
                                                 for f in FAMILIES})
     assert "sustainability limit" in why.message
+    # Less than one fragment over is said as such, not as "up to 0 fragments over".
+    over = next(f for f in why.shortfalls if f.family == "sustainability")
+    assert f"up to {over.amount:.2g} fragments over" in why.message or over.amount >= 10
+    assert "up to 0 fragments" not in why.message
 
 
 def _retiring_case() -> DeploymentInputs:

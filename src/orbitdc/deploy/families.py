@@ -303,8 +303,13 @@ def _sustainability_over(ck: Check) -> Shortfall | None:
     bins = [d.sustainability_bins[b] for b in np.flatnonzero(bad)]
     worst = float(over[bad].max())
     return Shortfall("sustainability", worst, "fragments", tuple(bins),
-                     f"sustainability limit: up to {worst:,.0f} fragments over in "
+                     f"sustainability limit: up to {_amount(worst)} fragments over in "
                      f"{_names(bins)}")
+
+
+def _amount(value: float) -> str:
+    """A count for a message: whole above 10, two significant digits below (0.37, not 0)."""
+    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:.2g}"
 
 
 def _sustainability_binds(ck: Check) -> str | None:
