@@ -12,6 +12,7 @@ from orbitdc.api import OBJECTIVES, load_study
 from orbitdc.cli._common import echo_json, make_console, print_table
 
 if TYPE_CHECKING:
+    from orbitdc.api import Optimization
     from orbitdc.deploy import Plan
 
 
@@ -113,7 +114,7 @@ def optimize(study_path: Path, objective: str | None, points: int | None, with_c
     _exit_if_limit_missed(result)
 
 
-def _exit_if_limit_missed(result: Any) -> None:
+def _exit_if_limit_missed(result: Optimization) -> None:
     """Exit 2 when the study's sustainability limit is not met by the plan written.
 
     The plan is still written (and named as the last round's) so that it can be inspected,

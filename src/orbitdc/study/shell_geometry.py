@@ -46,6 +46,7 @@ from orbitdc.orbits.shells import WalkerShell
 from orbitdc.propagation.walker import self_separation_km
 from orbitdc.results import atomic_write_text
 from orbitdc.risk.maneuvers import EncounterModel
+from orbitdc.risk.model import RiskSettings
 from orbitdc.spec.read import LoadedStudy
 from orbitdc.study.coefficients import CoefficientTable, DesignPoint
 from orbitdc.study.space import TrialChoices
@@ -213,10 +214,9 @@ def maneuvers_per_sat_year(screened: dict[str, Any], pc_threshold: float,
     return hits / (screened["sat_years"] * screened["share"])
 
 
-
 def _background_rates(
     screened: dict[str, Any], shell_key: str, table: CoefficientTable, env: DebrisEnvironment,
-    threshold: float, settings: Any, maneuvers: dict[tuple[str, str], float],
+    threshold: float, settings: RiskSettings, maneuvers: dict[tuple[str, str], float],
     members_screened: int | None = None,
 ) -> dict[str, float]:
     """A shell's screened background rates, per class beside the analytic ones.
@@ -240,6 +240,7 @@ def _background_rates(
         rates[f"{name}: analytic maneuvers/sat-yr"] = (
             table.risks[(key, name)].maneuvers_per_sat_year)
     return rates
+
 
 def refine_point(
     loaded: LoadedStudy, table: CoefficientTable, choices: TrialChoices, results_dir: Path,
